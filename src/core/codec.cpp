@@ -1,0 +1,61 @@
+// Composing and taking apart IDs, and the capacity of a layout.
+#include "codec.hpp"
+
+#include <limits>
+
+namespace flakeid {
+
+namespace {
+constexpr double kMsPerJulianYear = 365.25 * 86400000.0;
+constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+}  // namespace
+
+// Builds the ID of the given fields; kFieldValueRange when one does not fit its field.
+Result<std::int64_t> encode(const Layout& layout, const Fields& f) noexcept {
+  if (f.timestamp > layout.max_timestamp() || f.datacenter > layout.max_datacenter() ||
+      f.machine > layout.max_machine() || f.sequence > layout.max_sequence()) {
+    return {0, Error::kFieldValueRange};
+  }
+  // Shifting by 63 when a field takes every bit is still below 64, so always defined.
+  const std::uint64_t id = (f.timestamp << layout.timestamp_shift()) |
+                           (f.datacenter << layout.datacenter_shift()) |
+                           (f.machine << layout.machine_shift()) | f.sequence;
+  return {static_cast<std::int64_t>(id), Error::kOk};
+}
+
+// Takes an ID apart under a layout and epoch.
+Result<Decoded> decode(const Layout& layout, std::int64_t epoch_ms, std::int64_t id) noexcept {
+  if (id < 0) return {{}, Error::kIdNegative};
+  const std::uint64_t bits = static_cast<std::uint64_t>(id);
+  Decoded d;
+  d.raw = id;
+  d.fields.timestamp = (bits >> layout.timestamp_shift()) & layout.max_timestamp();
+  d.fields.datacenter = (bits >> layout.datacenter_shift()) & layout.max_datacenter();
+  d.fields.machine = (bits >> layout.machine_shift()) & layout.max_machine();
+  d.fields.sequence = bits & layout.max_sequence();
+  // The timestamp field is below 2^63, so the sum overflows only past this bound.
+  if (static_cast<std::int64_t>(d.fields.timestamp) > kInt64Max - epoch_ms) {
+    return {{}, Error::kTimestampOutOfRange};
+  }
+  d.timestamp_ms = epoch_ms + static_cast<std::int64_t>(d.fields.timestamp);
+  return {d, Error::kOk};
+}
+
+// The capacity of a layout with the given epoch.
+Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept {
+  Capacity c;
+  const std::uint64_t span = layout.max_timestamp();  // 2^T - 1, the last timestamp
+  c.years = (static_cast<double>(span) + 1.0) / kMsPerJulianYear;
+  c.nodes = 1ULL << (layout.datacenter_bits + layout.machine_bits);
+  c.ids_per_ms = 1ULL << layout.sequence_bits;
+  c.ids_per_sec = c.ids_per_ms * 1000;
+  if (span > static_cast<std::uint64_t>(kInt64Max - epoch_ms)) {
+    c.last_ms = kInt64Max;
+    c.last_ms_overflows = true;
+  } else {
+    c.last_ms = epoch_ms + static_cast<std::int64_t>(span);
+  }
+  return c;
+}
+
+}  // namespace flakeid

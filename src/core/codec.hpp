@@ -1,0 +1,46 @@
+// Composing an ID from its fields and taking it apart again, and the capacity of a layout.
+#pragma once
+
+#include <cstdint>
+
+#include "error.hpp"
+#include "layout.hpp"
+
+namespace flakeid {
+
+// The fields of one ID.
+struct Fields {
+  std::uint64_t timestamp = 0;  // milliseconds since the layout's epoch
+  std::uint64_t datacenter = 0;
+  std::uint64_t machine = 0;
+  std::uint64_t sequence = 0;
+};
+
+// An ID taken apart under a layout and epoch.
+struct Decoded {
+  std::int64_t raw = 0;
+  std::int64_t timestamp_ms = 0;  // milliseconds since the Unix epoch
+  Fields fields;
+};
+
+// What a layout can hold.
+struct Capacity {
+  double years = 0;              // span of the timestamp field in Julian years
+  std::uint64_t nodes = 0;       // 2^(D+M)
+  std::uint64_t ids_per_ms = 0;  // 2^S per node
+  std::uint64_t ids_per_sec = 0;
+  std::int64_t last_ms = 0;   // Unix ms of the last timestamp the layout can hold
+  bool last_ms_overflows = false;  // epoch + 2^T - 1 does not fit in 64 bits
+};
+
+// Builds the ID of the given fields; kFieldValueRange when one does not fit its field.
+Result<std::int64_t> encode(const Layout& layout, const Fields& fields) noexcept;
+
+// Takes an ID apart; kIdNegative for a negative ID, kTimestampOutOfRange when the
+// epoch plus the timestamp field does not fit in signed 64-bit milliseconds.
+Result<Decoded> decode(const Layout& layout, std::int64_t epoch_ms, std::int64_t id) noexcept;
+
+// The capacity of a layout with the given epoch.
+Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept;
+
+}  // namespace flakeid

@@ -1,0 +1,84 @@
+// The generator: hands out IDs from one 64-bit state word shared by every caller, advanced
+// by compare-and-swap. It reads no clock itself; the caller passes the time in, so tests
+// can drive it, and it never sleeps; when it must wait it says until when.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "error.hpp"
+#include "layout.hpp"
+
+namespace flakeid {
+
+// The shared state: (timestamp << S) | sequence of the last ID handed out, node bits
+// left out. Zero means nothing was handed out yet.
+using State = std::atomic<std::uint64_t>;
+static_assert(State::is_always_lock_free, "the state word must be lock-free to live in shared memory");
+
+// How the generator treats a clock that is behind the last ID handed out.
+struct ClockPolicy {
+  // A clock this far behind, or less, is waited out; further is an error.
+  std::int64_t tolerance_ms = 10;
+  // How far ahead of the clock an ID's timestamp may run: 0 keeps IDs on the wall clock
+  // (wait for the next millisecond when a sequence is used up); more lets the generator
+  // go on counting past the clock, as a logical clock, by at most this many ms.
+  std::int64_t max_lead_ms = 0;
+};
+
+// The outcome of one attempt to reserve IDs.
+struct Step {
+  enum class Kind : std::uint8_t { kIssued, kWait, kFailed };
+  Kind kind = Kind::kFailed;
+  std::uint64_t first = 0;   // kIssued: state value of the first ID reserved
+  std::uint64_t count = 0;   // kIssued: how many consecutive IDs, all in one millisecond
+  std::int64_t until_ms = 0; // kWait: try again once the clock reads this Unix ms
+  Error error = Error::kOk;  // kFailed: why
+  std::uint64_t behind_ms = 0;  // how far the clock was behind the last ID
+};
+
+class Generator {
+ public:
+  Generator() = default;
+
+  // A generator for the layout, epoch and node ids; an error when a node id does not fit.
+  static Result<Generator> create(const Layout& layout, std::int64_t epoch_ms,
+                                  std::uint64_t datacenter_id, std::uint64_t machine_id,
+                                  ClockPolicy policy) noexcept;
+
+  // Reserves up to `want` (>= 1) consecutive IDs at clock reading `now_ms`: as many as
+  // the millisecond has left, in one compare-and-swap on `state`.
+  Step reserve(State& state, std::int64_t now_ms, std::uint64_t want) const noexcept;
+
+  // The ID at a state value: its timestamp and sequence with this node's bits set.
+  std::int64_t id_at(std::uint64_t value) const noexcept {
+    return static_cast<std::int64_t>(((value >> sequence_bits_) << timestamp_shift_) |
+                                     node_bits_ | (value & sequence_mask_));
+  }
+
+  // The state value of an ID of this layout (its node bits dropped).
+  std::uint64_t value_of(std::int64_t id) const noexcept {
+    const std::uint64_t bits = static_cast<std::uint64_t>(id);
+    return ((bits >> timestamp_shift_) << sequence_bits_) | (bits & sequence_mask_);
+  }
+
+  // The state value of the first ID of the given Unix millisecond.
+  std::uint64_t value_at_ms(std::int64_t unix_ms) const noexcept;
+
+  // Moves `state` forward to at least `floor`; never backwards.
+  static void advance(State& state, std::uint64_t floor) noexcept;
+
+  const Layout& layout() const { return layout_; }
+  std::int64_t epoch_ms() const { return epoch_ms_; }
+
+ private:
+  Layout layout_;
+  std::int64_t epoch_ms_ = 0;
+  ClockPolicy policy_;
+  int sequence_bits_ = 0;
+  int timestamp_shift_ = 0;
+  std::uint64_t sequence_mask_ = 0;
+  std::uint64_t node_bits_ = 0;
+};
+
+}  // namespace flakeid

@@ -1,0 +1,168 @@
+// Turning the core's error codes into PostgreSQL errors.
+#include "errors.hpp"
+
+#include "codec.hpp"
+#include "epoch.hpp"
+#include "time_convert.hpp"
+
+namespace flakeid::pg {
+
+namespace {
+constexpr const char* kLayoutHint =
+    "Use a preset (twitter, minimal, single_dc, large_cluster, high_throughput) or four "
+    "widths such as '41,5,5,12'.";
+constexpr const char* kEpochHint =
+    "Use an ISO-8601 timestamp with a zone, such as '2020-01-01 00:00:00+00', or Unix "
+    "milliseconds, such as 1577836800000.";
+}  // namespace
+
+// Why a layout text was refused, and what would be accepted.
+ErrorHelp layout_help(Error error) {
+  switch (error) {
+    case Error::kLayoutUnknownPreset:
+      return {"No preset has that name.", kLayoutHint};
+    case Error::kLayoutFieldRange:
+      return {"Timestamp bits must be at least 1; datacenter, machine and sequence bits each "
+              "0 to 31.",
+              kLayoutHint};
+    case Error::kLayoutSum:
+      return {"The four widths (timestamp, datacenter, machine, sequence) must add up to 63.",
+              kLayoutHint};
+    default:
+      return {"A layout is a preset name or four integers T,D,M,S: the timestamp, datacenter, "
+              "machine and sequence bits.",
+              kLayoutHint};
+  }
+}
+
+// Why an epoch text was refused, and what would be accepted.
+ErrorHelp epoch_help(Error error) {
+  switch (error) {
+    case Error::kEpochNoZone:
+      return {"The timestamp has no zone, so the instant it names would depend on the time zone "
+              "of whoever reads it.",
+              "Add a zone: Z or +00 for UTC, e.g. '2020-01-01 00:00:00+00'."};
+    case Error::kEpochRange:
+      return {"The epoch must lie between 1970-01-01 and 9999-12-31 UTC.", kEpochHint};
+    default:
+      return {"An epoch is an ISO-8601 timestamp with a zone (YYYY-MM-DD HH:MM[:SS[.mmm]] and "
+              "Z or +HH[:MM]), or an integer of milliseconds since 1970-01-01 UTC.",
+              kEpochHint};
+  }
+}
+
+// Raises the error of a layout argument that does not parse.
+void report_bad_layout(Error error, const char* text) {
+  const ErrorHelp help = layout_help(error);
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("invalid flakeid layout: \"%s\"", text), errdetail("%s", help.detail),
+                  errhint("%s", help.hint)));
+  pg_unreachable();
+}
+
+// Raises the error of an epoch argument (Unix ms) outside the accepted range.
+void report_bad_epoch_ms(std::int64_t epoch_ms) {
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("flakeid epoch %lld is out of range", static_cast<long long>(epoch_ms)),
+                  errdetail("The epoch is in milliseconds since 1970-01-01 UTC, from 0 to %lld "
+                            "(9999-12-31 23:59:59.999 UTC).",
+                            static_cast<long long>(kMaxEpochMs)),
+                  errhint("The default epoch, 2020-01-01 UTC, is 1577836800000.")));
+  pg_unreachable();
+}
+
+// Raises the error of a negative ID given to a function.
+void report_negative_id(std::int64_t id) {
+  ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                  errmsg("%lld is not a flakeid: the sign bit is set",
+                         static_cast<long long>(id)),
+                  errdetail("Every flakeid is a positive bigint."),
+                  errhint("Pass an ID made by flakeid_next() or flakeid_next_ids().")));
+  pg_unreachable();
+}
+
+// Raises the error of a timestamp that PostgreSQL's timestamptz cannot hold.
+void report_timestamp_out_of_range(std::int64_t unix_ms) {
+  ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                  errmsg("flakeid timestamp %lld ms after 1970-01-01 is out of range for "
+                         "timestamptz",
+                         static_cast<long long>(unix_ms)),
+                  errhint("Check that the ID was decoded with the layout and epoch it was made "
+                          "with.")));
+  pg_unreachable();
+}
+
+// Raises the error of a generator that could not be set up for the current settings.
+void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
+                        const char* env_name, const char* env_text) {
+  switch (error) {
+    case Error::kDatacenterIdRange:
+    case Error::kMachineIdRange: {
+      const bool dc = error == Error::kDatacenterIdRange;
+      const int bits = dc ? layout.datacenter_bits : layout.machine_bits;
+      ereport(ERROR,
+              (errcode(dc ? ERRCODE_FLAKEID_DATACENTER_ID_RANGE : ERRCODE_FLAKEID_MACHINE_ID_RANGE),
+               errmsg("flakeid %s id %lld does not fit the layout's %d-bit %s field",
+                      dc ? "datacenter" : "machine", static_cast<long long>(node_id), bits,
+                      dc ? "datacenter" : "machine"),
+               errdetail("The layout %d,%d,%d,%d allows %s ids 0 to %llu.", layout.timestamp_bits,
+                         layout.datacenter_bits, layout.machine_bits, layout.sequence_bits,
+                         dc ? "datacenter" : "machine",
+                         static_cast<unsigned long long>(Layout::mask(bits))),
+               errhint("Set %s (or %s in the server's environment) to a value that fits, or use "
+                       "a layout with more %s bits.",
+                       dc ? "flakeid.datacenter_id" : "flakeid.machine_id", env_name,
+                       dc ? "datacenter" : "machine")));
+      break;
+    }
+    default:
+      ereport(ERROR, (errcode(ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT),
+                      errmsg("invalid flakeid node id \"%s\" in environment variable %s",
+                             env_text, env_name),
+                      errdetail("A node id is an integer from 0 to 2147483647."),
+                      errhint("Fix %s in the server's environment, or set the node id in "
+                              "postgresql.conf, which takes precedence.",
+                              env_name)));
+  }
+  pg_unreachable();
+}
+
+// Raises the error of a generation step that failed.
+void report_step_error(const Step& step, const Generator& generator, std::int64_t now_ms,
+                       std::int64_t tolerance_ms) {
+  const Layout& layout = generator.layout();
+  switch (step.error) {
+    case Error::kEpochInFuture:
+      ereport(ERROR, (errcode(ERRCODE_FLAKEID_EPOCH_IN_FUTURE),
+                      errmsg("flakeid epoch %s is in the future",
+                             unix_ms_text(generator.epoch_ms())),
+                      errdetail("The server clock reads %lld ms since 1970-01-01 UTC.",
+                                static_cast<long long>(now_ms)),
+                      errhint("Set flakeid.epoch to a moment in the past, or correct the "
+                              "server's clock.")));
+      break;
+    case Error::kClockMovedBackwards:
+      ereport(ERROR,
+              (errcode(ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS),
+               errmsg("clock moved backwards: it is %llu ms behind the last flakeid issued",
+                      static_cast<unsigned long long>(step.behind_ms)),
+               errdetail("flakeid waits out steps back of up to %lld ms "
+                         "(flakeid.clock_tolerance_ms); issuing now could repeat an ID.",
+                         static_cast<long long>(tolerance_ms)),
+               errhint("Check the server's time synchronisation (NTP). IDs resume once the "
+                       "clock passes the last ID issued.")));
+      break;
+    default:
+      ereport(ERROR, (errcode(ERRCODE_FLAKEID_TIMESTAMP_EXHAUSTED),
+                      errmsg("flakeid timestamp range is exhausted"),
+                      errdetail("The layout %d,%d,%d,%d holds timestamps up to %s.",
+                                layout.timestamp_bits, layout.datacenter_bits,
+                                layout.machine_bits, layout.sequence_bits,
+                                unix_ms_text(capacity(layout, generator.epoch_ms()).last_ms)),
+                      errhint("Use a layout with more timestamp bits, or a later flakeid.epoch "
+                              "for new tables.")));
+  }
+  pg_unreachable();
+}
+
+}  // namespace flakeid::pg

@@ -1,0 +1,55 @@
+// Turning the core's error codes into PostgreSQL errors: each has its own SQLSTATE, a
+// message, a detail and a hint a user can act on.
+#pragma once
+
+#include "postgres.hpp"
+
+#include <cstdint>
+
+#include "error.hpp"
+#include "generator.hpp"
+
+// flakeid's own SQLSTATEs, class FL.
+#define ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS MAKE_SQLSTATE('F', 'L', '0', '0', '1')
+#define ERRCODE_FLAKEID_TIMESTAMP_EXHAUSTED MAKE_SQLSTATE('F', 'L', '0', '0', '2')
+#define ERRCODE_FLAKEID_EPOCH_IN_FUTURE MAKE_SQLSTATE('F', 'L', '0', '0', '3')
+#define ERRCODE_FLAKEID_DATACENTER_ID_RANGE MAKE_SQLSTATE('F', 'L', '0', '0', '4')
+#define ERRCODE_FLAKEID_MACHINE_ID_RANGE MAKE_SQLSTATE('F', 'L', '0', '0', '5')
+#define ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT MAKE_SQLSTATE('F', 'L', '0', '0', '6')
+#define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
+
+namespace flakeid::pg {
+
+// The detail and hint that explain a layout or epoch error.
+struct ErrorHelp {
+  const char* detail;
+  const char* hint;
+};
+
+// Why a layout text was refused, and what would be accepted.
+ErrorHelp layout_help(Error error);
+
+// Why an epoch text was refused, and what would be accepted.
+ErrorHelp epoch_help(Error error);
+
+// Raises the error of a layout argument that does not parse.
+[[noreturn]] void report_bad_layout(Error error, const char* text);
+
+// Raises the error of an epoch argument (Unix ms) outside the accepted range.
+[[noreturn]] void report_bad_epoch_ms(std::int64_t epoch_ms);
+
+// Raises the error of a negative ID given to a function.
+[[noreturn]] void report_negative_id(std::int64_t id);
+
+// Raises the error of a timestamp that PostgreSQL's timestamptz cannot hold.
+[[noreturn]] void report_timestamp_out_of_range(std::int64_t unix_ms);
+
+// Raises the error of a generator that could not be set up for the current settings.
+[[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
+                                     const char* env_name, const char* env_text);
+
+// Raises the error of a generation step that failed.
+[[noreturn]] void report_step_error(const Step& step, const Generator& generator,
+                                    std::int64_t now_ms, std::int64_t tolerance_ms);
+
+}  // namespace flakeid::pg

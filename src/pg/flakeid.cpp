@@ -1,0 +1,17 @@
+// The module's entry point: _PG_init reads as the table of contents of the glue.
+#include "postgres.hpp"
+
+#include "settings.hpp"
+#include "shared_state.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+// Loads flakeid: its settings, and its shared memory when preloaded.
+void _PG_init(void) {
+  flakeid::pg::settings_init();
+  if (process_shared_preload_libraries_in_progress) flakeid::pg::shared_state_request();
+}
+}

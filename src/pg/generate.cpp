@@ -1,0 +1,145 @@
+// flakeid_next() and flakeid_next_ids(count): the hot path, and the waits off it.
+#include "guard.hpp"
+
+#include "clock.hpp"
+#include "errors.hpp"
+#include "generator.hpp"
+#include "settings.hpp"
+#include "shared_state.hpp"
+
+namespace flakeid::pg {
+
+namespace {
+
+// The generator of the current settings and the shared state word it advances. Resolved
+// again only when a setting changes, so a call does no parsing and no lookup.
+struct Active {
+  Generator generator;
+  State* state = nullptr;
+  std::int64_t tolerance_ms = 0;
+};
+
+Active active;
+
+// Builds the generator for the current settings and finds its shared slot.
+void resolve_settings() {
+  const Layout& layout = layout_setting();
+  const NodeId datacenter = datacenter_id_setting();
+  const NodeId machine = machine_id_setting();
+  for (const NodeId* id : {&datacenter, &machine}) {
+    if (id->error != Error::kOk) {
+      report_setup_error(id->error, layout, 0, id->env_name, id->env_text);
+    }
+  }
+  const ClockPolicy policy = clock_policy_setting();
+  const Result<Generator> made = Generator::create(layout, epoch_setting_ms(), datacenter.value,
+                                                   machine.value, policy);
+  if (!made.ok()) {
+    const NodeId& bad = made.error == Error::kDatacenterIdRange ? datacenter : machine;
+    report_setup_error(made.error, layout, static_cast<std::int64_t>(bad.value), bad.env_name,
+                       "");
+  }
+  StateSlot* slot = shared_state_table()->find_or_claim(layout, epoch_setting_ms());
+  if (slot == nullptr) {
+    ereport(ERROR, (errcode(ERRCODE_FLAKEID_TOO_MANY_LAYOUTS),
+                    errmsg("too many flakeid layouts in use on this server"),
+                    errdetail("The server keeps the state of at most %u distinct layout and epoch "
+                              "pairs until it restarts.",
+                              StateTable::kSlots),
+                    errhint("Use fewer distinct flakeid.layout and flakeid.epoch values.")));
+  }
+  active.generator = made.value;
+  active.state = &slot->state;
+  active.tolerance_ms = policy.tolerance_ms;
+  settings_changed = false;
+}
+
+// The active generator, resolved first when a setting has changed.
+inline const Active& current() {
+  if (unlikely(settings_changed)) resolve_settings();
+  return active;
+}
+
+// Waits until the wall clock reads `until_ms`, holding no lock, interruptibly: sleeps on
+// the latch while more than a millisecond is left, then spins on the clock.
+void wait_until(std::int64_t until_ms) {
+  while (true) {
+    CHECK_FOR_INTERRUPTS();
+    const std::int64_t left = until_ms - wall_clock_ms();
+    if (left <= 0) return;
+    if (left > 1) {
+      (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, left - 1,
+                      PG_WAIT_EXTENSION);
+      ResetLatch(MyLatch);
+    } else {
+      pg_spin_delay();
+    }
+  }
+}
+
+// Reserves up to `want` IDs, waiting out used-up milliseconds and small clock steps back;
+// a failure becomes a PostgreSQL error.
+Step reserve(const Active& a, std::uint64_t want) {
+  while (true) {
+    const std::int64_t now_ms = wall_clock_ms();
+    const Step step = a.generator.reserve(*a.state, now_ms, want);
+    switch (step.kind) {
+      case Step::Kind::kIssued:
+        return step;
+      case Step::Kind::kWait:
+        wait_until(step.until_ms);
+        break;
+      case Step::Kind::kFailed:
+        report_step_error(step, a.generator, now_ms, a.tolerance_ms);
+    }
+  }
+}
+
+// flakeid_next(): one new ID.
+Datum next(FunctionCallInfo) {
+  const Active& a = current();
+  return Int64GetDatum(a.generator.id_at(reserve(a, 1).first));
+}
+
+// What flakeid_next_ids keeps between calls: the IDs still owed and the block reserved.
+struct Batch {
+  std::uint64_t owed;   // IDs not yet reserved
+  std::uint64_t next;   // state value of the next ID to return
+  std::uint64_t end;    // one past the last reserved state value
+};
+
+// flakeid_next_ids(count): `count` new IDs, strictly increasing. Each millisecond's share
+// is reserved in one step, as much as the millisecond has left.
+Datum next_ids(FunctionCallInfo fcinfo) {
+  if (SRF_IS_FIRSTCALL()) {
+    const int32 count = PG_GETARG_INT32(0);
+    if (count < 0) {
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                      errmsg("flakeid_next_ids count must not be negative: %d", count),
+                      errhint("Ask for 0 or more IDs; 0 returns no rows.")));
+    }
+    FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
+    Batch* batch = static_cast<Batch*>(
+        MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch)));
+    batch->owed = static_cast<std::uint64_t>(count);
+    funcctx->user_fctx = batch;
+  }
+  FuncCallContext* funcctx = SRF_PERCALL_SETUP();
+  Batch* batch = static_cast<Batch*>(funcctx->user_fctx);
+  const Active& a = current();
+  if (batch->next == batch->end) {
+    if (batch->owed == 0) SRF_RETURN_DONE(funcctx);
+    const Step step = reserve(a, batch->owed);
+    batch->next = step.first;
+    batch->end = step.first + step.count;
+    batch->owed -= step.count;
+  }
+  SRF_RETURN_NEXT(funcctx, Int64GetDatum(a.generator.id_at(batch->next++)));
+}
+
+}  // namespace
+
+}  // namespace flakeid::pg
+
+FLAKEID_SQL_FUNCTION(flakeid_next, flakeid::pg::next)
+FLAKEID_SQL_FUNCTION(flakeid_next_ids, flakeid::pg::next_ids)

@@ -1,0 +1,162 @@
+// flakeid's settings: definitions, check hooks and the parsed values they leave behind.
+#include "settings.hpp"
+
+#include <climits>
+#include <cstdlib>
+#include <new>
+
+#include "epoch.hpp"
+#include "errors.hpp"
+#include "text.hpp"
+
+namespace flakeid::pg {
+
+bool settings_changed = true;
+
+namespace {
+
+constexpr int kNodeIdFromEnvironment = -1;
+constexpr int kNodeIdMax = INT_MAX;
+constexpr int kToleranceDefaultMs = 10;
+constexpr int kToleranceMaxMs = 3600 * 1000;
+
+char* layout_text = nullptr;
+char* epoch_text = nullptr;
+int datacenter_id = kNodeIdFromEnvironment;
+int machine_id = kNodeIdFromEnvironment;
+int clock_tolerance_ms = kToleranceDefaultMs;
+
+// The parsed values, set by the assign hooks from what the check hooks parsed.
+Layout layout_value;
+std::int64_t epoch_value = kDefaultEpochMs;
+
+// Stores a parsed value as a GUC "extra", allocated the way the server will free it.
+template <typename T>
+bool keep_extra(void** extra, const T& value) {
+#if PG_VERSION_NUM >= 160000
+  void* memory = guc_malloc(LOG, sizeof(T));
+#else
+  void* memory = malloc(sizeof(T));  // before 16 the server frees extras with free()
+#endif
+  if (memory == nullptr) return false;
+  *extra = new (memory) T(value);
+  return true;
+}
+
+// Check hook of flakeid.layout: parses it, or says what a layout looks like.
+bool check_layout(char** newval, void** extra, GucSource) {
+  const Result<Layout> parsed = parse_layout(*newval != nullptr ? *newval : "");
+  if (!parsed.ok()) {
+    const ErrorHelp help = layout_help(parsed.error);
+    GUC_check_errdetail("%s", help.detail);
+    GUC_check_errhint("%s", help.hint);
+    return false;
+  }
+  return keep_extra(extra, parsed.value);
+}
+
+// Assign hook of flakeid.layout.
+void assign_layout(const char*, void* extra) {
+  layout_value = *static_cast<Layout*>(extra);
+  settings_changed = true;
+}
+
+// Check hook of flakeid.epoch: parses ISO-8601 with a zone or integer milliseconds.
+bool check_epoch(char** newval, void** extra, GucSource) {
+  const Result<std::int64_t> parsed = parse_epoch(*newval != nullptr ? *newval : "");
+  if (!parsed.ok()) {
+    const ErrorHelp help = epoch_help(parsed.error);
+    GUC_check_errdetail("%s", help.detail);
+    GUC_check_errhint("%s", help.hint);
+    return false;
+  }
+  return keep_extra(extra, parsed.value);
+}
+
+// Assign hook of flakeid.epoch.
+void assign_epoch(const char*, void* extra) {
+  epoch_value = *static_cast<std::int64_t*>(extra);
+  settings_changed = true;
+}
+
+// Assign hook of the integer settings: they only need the generator to re-resolve.
+void assign_int(int, void*) { settings_changed = true; }
+
+// Resolves a node id setting: its own value, or -1 for the environment variable, else 0.
+NodeId resolve_node_id(int setting, const char* env_name) {
+  NodeId id;
+  id.env_name = env_name;
+  if (setting != kNodeIdFromEnvironment) {
+    id.value = static_cast<std::uint64_t>(setting);
+    id.source = NodeIdSource::kSetting;
+    return id;
+  }
+  const char* env = getenv(env_name);
+  if (env == nullptr) return id;
+  id.source = NodeIdSource::kEnvironment;
+  if (!text::parse_uint(text::trim(env), static_cast<std::uint64_t>(kNodeIdMax), &id.value)) {
+    id.error = Error::kNodeIdSyntax;
+    id.env_text = env;
+  }
+  return id;
+}
+
+}  // namespace
+
+// Defines the settings; called once from _PG_init.
+void settings_init() {
+  DefineCustomStringVariable(
+      "flakeid.layout", "Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
+      "Presets: twitter, minimal, single_dc, large_cluster, high_throughput.", &layout_text,
+      kDefaultLayoutName.data(), PGC_SUSET, 0, check_layout, assign_layout, nullptr);
+  DefineCustomStringVariable(
+      "flakeid.epoch", "Epoch of the IDs' timestamps: ISO-8601 with a zone, or Unix milliseconds.",
+      nullptr, &epoch_text, "2020-01-01 00:00:00+00", PGC_SUSET, 0, check_epoch, assign_epoch,
+      nullptr);
+  DefineCustomIntVariable(
+      "flakeid.datacenter_id", "Datacenter id written into the IDs of this server.",
+      "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0.", &datacenter_id,
+      kNodeIdFromEnvironment, kNodeIdFromEnvironment, kNodeIdMax, PGC_SIGHUP, 0, nullptr,
+      assign_int, nullptr);
+  DefineCustomIntVariable(
+      "flakeid.machine_id", "Machine id written into the IDs of this server.",
+      "-1 takes FLAKEID_MACHINE_ID from the server's environment, else 0.", &machine_id,
+      kNodeIdFromEnvironment, kNodeIdFromEnvironment, kNodeIdMax, PGC_SIGHUP, 0, nullptr,
+      assign_int, nullptr);
+  DefineCustomIntVariable(
+      "flakeid.clock_tolerance_ms",
+      "How far the clock may step back behind the last ID and be waited out rather than refused.",
+      nullptr, &clock_tolerance_ms, kToleranceDefaultMs, 0, kToleranceMaxMs, PGC_SUSET,
+      GUC_UNIT_MS, nullptr, assign_int, nullptr);
+#if PG_VERSION_NUM >= 150000
+  MarkGUCPrefixReserved("flakeid");
+#else
+  EmitWarningsOnPlaceholders("flakeid");
+#endif
+}
+
+const Layout& layout_setting() { return layout_value; }
+const char* layout_setting_text() { return layout_text; }
+std::int64_t epoch_setting_ms() { return epoch_value; }
+const char* epoch_setting_text() { return epoch_text; }
+
+ClockPolicy clock_policy_setting() {
+  ClockPolicy policy;
+  policy.tolerance_ms = clock_tolerance_ms;
+  return policy;
+}
+
+NodeId datacenter_id_setting() { return resolve_node_id(datacenter_id, "FLAKEID_DATACENTER_ID"); }
+NodeId machine_id_setting() { return resolve_node_id(machine_id, "FLAKEID_MACHINE_ID"); }
+
+// Human name of a node id's source.
+const char* node_id_source_name(NodeIdSource source) {
+  switch (source) {
+    case NodeIdSource::kSetting: return "setting";
+    case NodeIdSource::kEnvironment: return "environment";
+    case NodeIdSource::kDefault: return "default";
+  }
+  return "default";
+}
+
+}  // namespace flakeid::pg

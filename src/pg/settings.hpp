@@ -1,0 +1,45 @@
+// flakeid's settings (GUCs): the layout and epoch of a database, and the node ids of the
+// server. Check hooks parse and validate when a value is set; the parsed values are kept
+// here so the hot path never parses.
+#pragma once
+
+#include "postgres.hpp"
+
+#include <cstdint>
+
+#include "error.hpp"
+#include "generator.hpp"
+#include "layout.hpp"
+
+namespace flakeid::pg {
+
+// Where a node id came from.
+enum class NodeIdSource { kSetting, kEnvironment, kDefault };
+
+// A node id after -1 ("from the environment") has been resolved.
+struct NodeId {
+  std::uint64_t value = 0;
+  NodeIdSource source = NodeIdSource::kDefault;
+  Error error = Error::kOk;     // kNodeIdSyntax when the environment value is bad
+  const char* env_name = "";    // the environment variable consulted
+  const char* env_text = "";    // its value, when it was bad
+};
+
+// Defines the settings; called once from _PG_init.
+void settings_init();
+
+// Set by every assign hook; the generator resolves its settings again when it sees it.
+extern bool settings_changed;
+
+const Layout& layout_setting();
+const char* layout_setting_text();
+std::int64_t epoch_setting_ms();
+const char* epoch_setting_text();
+ClockPolicy clock_policy_setting();
+NodeId datacenter_id_setting();
+NodeId machine_id_setting();
+
+// Human name of a node id's source ("setting", "environment", "default").
+const char* node_id_source_name(NodeIdSource source);
+
+}  // namespace flakeid::pg

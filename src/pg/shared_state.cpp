@@ -1,0 +1,71 @@
+// The server's table of generator states in shared memory.
+//
+// It must work right after CREATE EXTENSION, without a restart, so it cannot rely on
+// shared_preload_libraries. Up to PostgreSQL 16 the first backend that needs the table
+// carves it out of the main segment with ShmemInitStruct, under AddinShmemInitLock: the
+// server keeps about 100 kB spare for such late requests, and the table takes a few kB.
+// When the library is preloaded, it asks for the room up front instead. From 17 on, the
+// DSM registry gives a named segment to the first backend that asks.
+#include "shared_state.hpp"
+
+#include <cstring>
+#include <new>
+
+namespace flakeid::pg {
+
+namespace {
+
+constexpr const char* kSegmentName = "flakeid state table";
+
+StateTable* table = nullptr;
+
+#if PG_VERSION_NUM >= 150000
+shmem_request_hook_type prev_shmem_request_hook = nullptr;
+
+// shmem_request_hook: reserves the table's room in the main segment.
+void request_shmem() {
+  if (prev_shmem_request_hook != nullptr) prev_shmem_request_hook();
+  RequestAddinShmemSpace(shared_state_size());
+}
+#endif
+
+// Builds an empty table in freshly allocated shared memory.
+void init_table(void* memory) {
+  std::memset(memory, 0, sizeof(StateTable));
+  new (memory) StateTable();
+}
+
+}  // namespace
+
+// Asks for room in the main shared memory segment when the library is preloaded.
+void shared_state_request() {
+#if PG_VERSION_NUM >= 170000
+  // The DSM registry needs no reservation.
+#elif PG_VERSION_NUM >= 150000
+  prev_shmem_request_hook = shmem_request_hook;
+  shmem_request_hook = request_shmem;
+#else
+  RequestAddinShmemSpace(shared_state_size());
+#endif
+}
+
+// The server's table of generator states, created by the first backend that needs it.
+StateTable* shared_state_table() {
+  if (table != nullptr) return table;
+  bool found = false;
+#if PG_VERSION_NUM >= 170000
+  void* memory = GetNamedDSMSegment(kSegmentName, sizeof(StateTable), init_table, &found);
+#else
+  LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+  void* memory = ShmemInitStruct(kSegmentName, sizeof(StateTable), &found);
+  if (!found) init_table(memory);
+  LWLockRelease(AddinShmemInitLock);
+#endif
+  table = static_cast<StateTable*>(memory);
+  return table;
+}
+
+// Bytes of shared memory flakeid uses.
+Size shared_state_size() { return MAXALIGN(sizeof(StateTable)); }
+
+}  // namespace flakeid::pg

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs with apt what building and testing flakeid needs on Debian 12, when missing.
+# Idempotent: when everything is there it installs nothing and needs no root.
+set -euo pipefail
+
+packages=(
+  g++ make clang-format            # the build and the format check
+  postgresql-15 postgresql-server-dev-15 postgresql-contrib  # server, PGXS, pg_regress
+  libgtest-dev                     # unit tests of the core
+  libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
+  faketime                         # real clock faults in the fault tests
+)
+# Extra packages a caller asks for (e.g. the benchmarks): setup-debian.sh PKG...
+packages+=("$@")
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "flakeid needs these Debian packages: ${missing[*]}" >&2
+  echo "Run 'make test' or 'make demo' as root once, or install them with apt-get." >&2
+  exit 1
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# The server package would create and start a cluster of its own: flakeid's tests run
+# their own throwaway servers, so keep Debian from starting one.
+mkdir -p /etc/postgresql-common/createcluster.d
+echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/flakeid-no-main.conf
+apt-get install -y -q --no-install-recommends "${missing[@]}"
