@@ -33,9 +33,10 @@ Result<Decoded> decode(const Layout& layout, std::int64_t epoch_ms, std::int64_t
   d.fields.datacenter = (bits >> layout.datacenter_shift()) & layout.max_datacenter();
   d.fields.machine = (bits >> layout.machine_shift()) & layout.max_machine();
   d.fields.sequence = bits & layout.max_sequence();
-  // The timestamp field is below 2^63, so the sum overflows only past this bound.
-  if (static_cast<std::int64_t>(d.fields.timestamp) > kInt64Max - epoch_ms) {
-    return {{}, Error::kTimestampOutOfRange};
+  // The timestamp field is below 2^63, so the sum overflows only past this bound (and
+  // never with an epoch <= 0, for which the bound itself would overflow).
+  if (epoch_ms > 0 && static_cast<std::int64_t>(d.fields.timestamp) > kInt64Max - epoch_ms) {
+    return {d, Error::kTimestampOutOfRange};  // fields set, timestamp_ms not
   }
   d.timestamp_ms = epoch_ms + static_cast<std::int64_t>(d.fields.timestamp);
   return {d, Error::kOk};
@@ -49,7 +50,7 @@ Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept {
   c.nodes = 1ULL << (layout.datacenter_bits + layout.machine_bits);
   c.ids_per_ms = 1ULL << layout.sequence_bits;
   c.ids_per_sec = c.ids_per_ms * 1000;
-  if (span > static_cast<std::uint64_t>(kInt64Max - epoch_ms)) {
+  if (epoch_ms > 0 && span > static_cast<std::uint64_t>(kInt64Max - epoch_ms)) {
     c.last_ms = kInt64Max;
     c.last_ms_overflows = true;
   } else {

@@ -29,7 +29,7 @@ struct Capacity {
   std::uint64_t nodes = 0;       // 2^(D+M)
   std::uint64_t ids_per_ms = 0;  // 2^S per node
   std::uint64_t ids_per_sec = 0;
-  std::int64_t last_ms = 0;   // Unix ms of the last timestamp the layout can hold
+  std::int64_t last_ms = 0;        // Unix ms of the last timestamp the layout can hold
   bool last_ms_overflows = false;  // epoch + 2^T - 1 does not fit in 64 bits
 };
 
@@ -37,7 +37,8 @@ struct Capacity {
 Result<std::int64_t> encode(const Layout& layout, const Fields& fields) noexcept;
 
 // Takes an ID apart; kIdNegative for a negative ID, kTimestampOutOfRange when the
-// epoch plus the timestamp field does not fit in signed 64-bit milliseconds.
+// epoch plus the timestamp field does not fit in signed 64-bit milliseconds (the fields
+// are still set then).
 Result<Decoded> decode(const Layout& layout, std::int64_t epoch_ms, std::int64_t id) noexcept;
 
 // The capacity of a layout with the given epoch.

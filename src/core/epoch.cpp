@@ -42,7 +42,9 @@ struct Reader {
 };
 
 // Whether `year` is a leap year in the proleptic Gregorian calendar.
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 // Days in the month of the given year.
 int days_in_month(int year, int month) {

@@ -15,9 +15,9 @@ enum class Error : std::uint8_t {
   kLayoutFieldRange,     // a field outside its bounds (T >= 1; D, M, S in 0..31)
   kLayoutSum,            // T + D + M + S != 63
   // Epoch text.
-  kEpochSyntax,   // neither ISO-8601 with zone nor an integer of milliseconds
-  kEpochNoZone,   // ISO-8601 without a zone: ambiguous
-  kEpochRange,    // before 1970-01-01 or after 9999-12-31
+  kEpochSyntax,  // neither ISO-8601 with zone nor an integer of milliseconds
+  kEpochNoZone,  // ISO-8601 without a zone: ambiguous
+  kEpochRange,   // before 1970-01-01 or after 9999-12-31
   // Node ids.
   kNodeIdSyntax,       // an environment value that is not a non-negative integer
   kDatacenterIdRange,  // the datacenter id does not fit the layout's field
@@ -27,9 +27,9 @@ enum class Error : std::uint8_t {
   kClockMovedBackwards,  // the clock is behind the last ID by more than the tolerance
   kTimestampOverflow,    // the layout's timestamp field has run out
   // Decoding and arguments.
-  kIdNegative,              // an ID with the sign bit set
-  kTimestampOutOfRange,     // epoch + timestamp does not fit in 64-bit milliseconds
-  kFieldValueRange,         // a field value given to encode does not fit its field
+  kIdNegative,           // an ID with the sign bit set
+  kTimestampOutOfRange,  // epoch + timestamp does not fit in 64-bit milliseconds
+  kFieldValueRange,      // a field value given to encode does not fit its field
 };
 
 // A value or the reason there is none.

@@ -29,8 +29,8 @@ Result<Generator> Generator::create(const Layout& layout, std::int64_t epoch_ms,
   g.sequence_bits_ = layout.sequence_bits;
   g.timestamp_shift_ = layout.timestamp_shift();
   g.sequence_mask_ = layout.max_sequence();
-  g.node_bits_ = (datacenter_id << layout.datacenter_shift()) |
-                 (machine_id << layout.machine_shift());
+  g.node_bits_ =
+      (datacenter_id << layout.datacenter_shift()) | (machine_id << layout.machine_shift());
   return {g, Error::kOk};
 }
 
@@ -52,7 +52,8 @@ Step Generator::reserve(State& state, std::int64_t now_ms, std::uint64_t want) c
     if (first_ts > max_ts) return failed(Error::kTimestampOverflow);
     if (first_ts > now_ts + max_lead) {
       const std::uint64_t behind = current_ts > now_ts ? current_ts - now_ts : 0;
-      if (behind > static_cast<std::uint64_t>(policy_.tolerance_ms)) {
+      // Up to max_lead of it is the generator's own lead, not the clock going back.
+      if (behind > max_lead + static_cast<std::uint64_t>(policy_.tolerance_ms)) {
         return failed(Error::kClockMovedBackwards, behind);
       }
       Step step;
@@ -83,9 +84,8 @@ std::uint64_t Generator::value_at_ms(std::int64_t unix_ms) const noexcept {
 // Moves `state` forward to at least `floor`; never backwards.
 void Generator::advance(State& state, std::uint64_t floor) noexcept {
   std::uint64_t current = state.load(std::memory_order_acquire);
-  while (current < floor &&
-         !state.compare_exchange_weak(current, floor, std::memory_order_acq_rel,
-                                      std::memory_order_acquire)) {
+  while (current < floor && !state.compare_exchange_weak(current, floor, std::memory_order_acq_rel,
+                                                         std::memory_order_acquire)) {
   }
 }
 

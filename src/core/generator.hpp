@@ -14,11 +14,13 @@ namespace flakeid {
 // The shared state: (timestamp << S) | sequence of the last ID handed out, node bits
 // left out. Zero means nothing was handed out yet.
 using State = std::atomic<std::uint64_t>;
-static_assert(State::is_always_lock_free, "the state word must be lock-free to live in shared memory");
+static_assert(State::is_always_lock_free,
+              "the state word must be lock-free to live in shared memory");
 
 // How the generator treats a clock that is behind the last ID handed out.
 struct ClockPolicy {
-  // A clock this far behind, or less, is waited out; further is an error.
+  // A clock this far behind (beyond max_lead_ms), or less, is waited out; further is an
+  // error.
   std::int64_t tolerance_ms = 10;
   // How far ahead of the clock an ID's timestamp may run: 0 keeps IDs on the wall clock
   // (wait for the next millisecond when a sequence is used up); more lets the generator
@@ -30,10 +32,10 @@ struct ClockPolicy {
 struct Step {
   enum class Kind : std::uint8_t { kIssued, kWait, kFailed };
   Kind kind = Kind::kFailed;
-  std::uint64_t first = 0;   // kIssued: state value of the first ID reserved
-  std::uint64_t count = 0;   // kIssued: how many consecutive IDs, all in one millisecond
-  std::int64_t until_ms = 0; // kWait: try again once the clock reads this Unix ms
-  Error error = Error::kOk;  // kFailed: why
+  std::uint64_t first = 0;      // kIssued: state value of the first ID reserved
+  std::uint64_t count = 0;      // kIssued: how many consecutive IDs, all in one millisecond
+  std::int64_t until_ms = 0;    // kWait: try again once the clock reads this Unix ms
+  Error error = Error::kOk;     // kFailed: why
   std::uint64_t behind_ms = 0;  // how far the clock was behind the last ID
 };
 
@@ -52,8 +54,8 @@ class Generator {
 
   // The ID at a state value: its timestamp and sequence with this node's bits set.
   std::int64_t id_at(std::uint64_t value) const noexcept {
-    return static_cast<std::int64_t>(((value >> sequence_bits_) << timestamp_shift_) |
-                                     node_bits_ | (value & sequence_mask_));
+    return static_cast<std::int64_t>(((value >> sequence_bits_) << timestamp_shift_) | node_bits_ |
+                                     (value & sequence_mask_));
   }
 
   // The state value of an ID of this layout (its node bits dropped).

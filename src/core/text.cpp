@@ -4,8 +4,12 @@
 namespace flakeid::text {
 
 namespace {
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 }  // namespace
 
 // The text without leading and trailing ASCII whitespace.
@@ -31,7 +35,7 @@ bool parse_uint(std::string_view text, std::uint64_t max, std::uint64_t* out) no
   for (char c : text) {
     if (c < '0' || c > '9') return false;
     const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return false;
+    if (digit > max || value > (max - digit) / 10) return false;
     value = value * 10 + digit;
   }
   *out = value;

@@ -19,7 +19,7 @@ Datum decoded_record(FunctionCallInfo fcinfo, const Layout& layout, std::int64_t
   const Result<Decoded> decoded = decode(layout, epoch_ms, id);
   TimestampTz generated_at = 0;
   if (!decoded.ok() || !unix_ms_to_timestamptz(decoded.value.timestamp_ms, &generated_at)) {
-    report_timestamp_out_of_range(decoded.value.timestamp_ms);
+    report_timestamp_out_of_range(id, epoch_ms, decoded.value.fields.timestamp);
   }
   const Fields& f = decoded.value.fields;
   Datum values[] = {

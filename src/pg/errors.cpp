@@ -22,16 +22,18 @@ ErrorHelp layout_help(Error error) {
     case Error::kLayoutUnknownPreset:
       return {"No preset has that name.", kLayoutHint};
     case Error::kLayoutFieldRange:
-      return {"Timestamp bits must be at least 1; datacenter, machine and sequence bits each "
-              "0 to 31.",
-              kLayoutHint};
+      return {
+          "Timestamp bits must be at least 1; datacenter, machine and sequence bits each "
+          "0 to 31.",
+          kLayoutHint};
     case Error::kLayoutSum:
       return {"The four widths (timestamp, datacenter, machine, sequence) must add up to 63.",
               kLayoutHint};
     default:
-      return {"A layout is a preset name or four integers T,D,M,S: the timestamp, datacenter, "
-              "machine and sequence bits.",
-              kLayoutHint};
+      return {
+          "A layout is a preset name or four integers T,D,M,S: the timestamp, datacenter, "
+          "machine and sequence bits.",
+          kLayoutHint};
   }
 }
 
@@ -39,24 +41,26 @@ ErrorHelp layout_help(Error error) {
 ErrorHelp epoch_help(Error error) {
   switch (error) {
     case Error::kEpochNoZone:
-      return {"The timestamp has no zone, so the instant it names would depend on the time zone "
-              "of whoever reads it.",
-              "Add a zone: Z or +00 for UTC, e.g. '2020-01-01 00:00:00+00'."};
+      return {
+          "The timestamp has no zone, so the instant it names would depend on the time zone "
+          "of whoever reads it.",
+          "Add a zone: Z or +00 for UTC, e.g. '2020-01-01 00:00:00+00'."};
     case Error::kEpochRange:
       return {"The epoch must lie between 1970-01-01 and 9999-12-31 UTC.", kEpochHint};
     default:
-      return {"An epoch is an ISO-8601 timestamp with a zone (YYYY-MM-DD HH:MM[:SS[.mmm]] and "
-              "Z or +HH[:MM]), or an integer of milliseconds since 1970-01-01 UTC.",
-              kEpochHint};
+      return {
+          "An epoch is an ISO-8601 timestamp with a zone (YYYY-MM-DD HH:MM[:SS[.mmm]] and "
+          "Z or +HH[:MM]), or an integer of milliseconds since 1970-01-01 UTC.",
+          kEpochHint};
   }
 }
 
 // Raises the error of a layout argument that does not parse.
 void report_bad_layout(Error error, const char* text) {
   const ErrorHelp help = layout_help(error);
-  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                  errmsg("invalid flakeid layout: \"%s\"", text), errdetail("%s", help.detail),
-                  errhint("%s", help.hint)));
+  ereport(ERROR,
+          (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid flakeid layout: \"%s\"", text),
+           errdetail("%s", help.detail), errhint("%s", help.hint)));
   pg_unreachable();
 }
 
@@ -74,21 +78,23 @@ void report_bad_epoch_ms(std::int64_t epoch_ms) {
 // Raises the error of a negative ID given to a function.
 void report_negative_id(std::int64_t id) {
   ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-                  errmsg("%lld is not a flakeid: the sign bit is set",
-                         static_cast<long long>(id)),
+                  errmsg("%lld is not a flakeid: the sign bit is set", static_cast<long long>(id)),
                   errdetail("Every flakeid is a positive bigint."),
                   errhint("Pass an ID made by flakeid_next() or flakeid_next_ids().")));
   pg_unreachable();
 }
 
-// Raises the error of a timestamp that PostgreSQL's timestamptz cannot hold.
-void report_timestamp_out_of_range(std::int64_t unix_ms) {
-  ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-                  errmsg("flakeid timestamp %lld ms after 1970-01-01 is out of range for "
-                         "timestamptz",
-                         static_cast<long long>(unix_ms)),
-                  errhint("Check that the ID was decoded with the layout and epoch it was made "
-                          "with.")));
+// Raises the error of an ID whose time PostgreSQL's timestamptz cannot hold.
+void report_timestamp_out_of_range(std::int64_t id, std::int64_t epoch_ms,
+                                   std::uint64_t timestamp_field) {
+  ereport(ERROR,
+          (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+           errmsg("the time of flakeid %lld is out of range for timestamptz",
+                  static_cast<long long>(id)),
+           errdetail("Its timestamp field is %llu ms after the epoch, %lld ms after 1970-01-01.",
+                     static_cast<unsigned long long>(timestamp_field),
+                     static_cast<long long>(epoch_ms)),
+           errhint("Check that the ID is decoded with the layout and epoch it was made with.")));
   pg_unreachable();
 }
 
@@ -117,8 +123,8 @@ void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
     }
     default:
       ereport(ERROR, (errcode(ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT),
-                      errmsg("invalid flakeid node id \"%s\" in environment variable %s",
-                             env_text, env_name),
+                      errmsg("invalid flakeid node id \"%s\" in environment variable %s", env_text,
+                             env_name),
                       errdetail("A node id is an integer from 0 to 2147483647."),
                       errhint("Fix %s in the server's environment, or set the node id in "
                               "postgresql.conf, which takes precedence.",
@@ -133,34 +139,33 @@ void report_step_error(const Step& step, const Generator& generator, std::int64_
   const Layout& layout = generator.layout();
   switch (step.error) {
     case Error::kEpochInFuture:
-      ereport(ERROR, (errcode(ERRCODE_FLAKEID_EPOCH_IN_FUTURE),
-                      errmsg("flakeid epoch %s is in the future",
-                             unix_ms_text(generator.epoch_ms())),
-                      errdetail("The server clock reads %lld ms since 1970-01-01 UTC.",
-                                static_cast<long long>(now_ms)),
-                      errhint("Set flakeid.epoch to a moment in the past, or correct the "
-                              "server's clock.")));
+      ereport(ERROR,
+              (errcode(ERRCODE_FLAKEID_EPOCH_IN_FUTURE),
+               errmsg("flakeid epoch %s is in the future", unix_ms_text(generator.epoch_ms())),
+               errdetail("The server clock reads %lld ms since 1970-01-01 UTC.",
+                         static_cast<long long>(now_ms)),
+               errhint("Set flakeid.epoch to a moment in the past, or correct the "
+                       "server's clock.")));
       break;
     case Error::kClockMovedBackwards:
-      ereport(ERROR,
-              (errcode(ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS),
-               errmsg("clock moved backwards: it is %llu ms behind the last flakeid issued",
-                      static_cast<unsigned long long>(step.behind_ms)),
-               errdetail("flakeid waits out steps back of up to %lld ms "
-                         "(flakeid.clock_tolerance_ms); issuing now could repeat an ID.",
-                         static_cast<long long>(tolerance_ms)),
-               errhint("Check the server's time synchronisation (NTP). IDs resume once the "
-                       "clock passes the last ID issued.")));
+      ereport(ERROR, (errcode(ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS),
+                      errmsg("clock moved backwards: it is %llu ms behind the last flakeid issued",
+                             static_cast<unsigned long long>(step.behind_ms)),
+                      errdetail("flakeid waits out steps back of up to %lld ms "
+                                "(flakeid.clock_tolerance_ms); issuing now could repeat an ID.",
+                                static_cast<long long>(tolerance_ms)),
+                      errhint("Check the server's time synchronisation (NTP). IDs resume once the "
+                              "clock passes the last ID issued.")));
       break;
     default:
-      ereport(ERROR, (errcode(ERRCODE_FLAKEID_TIMESTAMP_EXHAUSTED),
-                      errmsg("flakeid timestamp range is exhausted"),
-                      errdetail("The layout %d,%d,%d,%d holds timestamps up to %s.",
-                                layout.timestamp_bits, layout.datacenter_bits,
-                                layout.machine_bits, layout.sequence_bits,
-                                unix_ms_text(capacity(layout, generator.epoch_ms()).last_ms)),
-                      errhint("Use a layout with more timestamp bits, or a later flakeid.epoch "
-                              "for new tables.")));
+      ereport(ERROR,
+              (errcode(ERRCODE_FLAKEID_TIMESTAMP_EXHAUSTED),
+               errmsg("flakeid timestamp range is exhausted"),
+               errdetail("The layout %d,%d,%d,%d holds timestamps up to %s.", layout.timestamp_bits,
+                         layout.datacenter_bits, layout.machine_bits, layout.sequence_bits,
+                         unix_ms_text(capacity(layout, generator.epoch_ms()).last_ms)),
+               errhint("Use a layout with more timestamp bits, or a later flakeid.epoch "
+                       "for new tables.")));
   }
   pg_unreachable();
 }

@@ -41,8 +41,9 @@ ErrorHelp epoch_help(Error error);
 // Raises the error of a negative ID given to a function.
 [[noreturn]] void report_negative_id(std::int64_t id);
 
-// Raises the error of a timestamp that PostgreSQL's timestamptz cannot hold.
-[[noreturn]] void report_timestamp_out_of_range(std::int64_t unix_ms);
+// Raises the error of an ID whose time PostgreSQL's timestamptz cannot hold.
+[[noreturn]] void report_timestamp_out_of_range(std::int64_t id, std::int64_t epoch_ms,
+                                                std::uint64_t timestamp_field);
 
 // Raises the error of a generator that could not be set up for the current settings.
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,

@@ -32,12 +32,11 @@ void resolve_settings() {
     }
   }
   const ClockPolicy policy = clock_policy_setting();
-  const Result<Generator> made = Generator::create(layout, epoch_setting_ms(), datacenter.value,
-                                                   machine.value, policy);
+  const Result<Generator> made =
+      Generator::create(layout, epoch_setting_ms(), datacenter.value, machine.value, policy);
   if (!made.ok()) {
     const NodeId& bad = made.error == Error::kDatacenterIdRange ? datacenter : machine;
-    report_setup_error(made.error, layout, static_cast<std::int64_t>(bad.value), bad.env_name,
-                       "");
+    report_setup_error(made.error, layout, static_cast<std::int64_t>(bad.value), bad.env_name, "");
   }
   StateSlot* slot = shared_state_table()->find_or_claim(layout, epoch_setting_ms());
   if (slot == nullptr) {
@@ -103,9 +102,9 @@ Datum next(FunctionCallInfo) {
 
 // What flakeid_next_ids keeps between calls: the IDs still owed and the block reserved.
 struct Batch {
-  std::uint64_t owed;   // IDs not yet reserved
-  std::uint64_t next;   // state value of the next ID to return
-  std::uint64_t end;    // one past the last reserved state value
+  std::uint64_t owed;  // IDs not yet reserved
+  std::uint64_t next;  // state value of the next ID to return
+  std::uint64_t end;   // one past the last reserved state value
 };
 
 // flakeid_next_ids(count): `count` new IDs, strictly increasing. Each millisecond's share
@@ -119,8 +118,8 @@ Datum next_ids(FunctionCallInfo fcinfo) {
                       errhint("Ask for 0 or more IDs; 0 returns no rows.")));
     }
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
-    Batch* batch = static_cast<Batch*>(
-        MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch)));
+    Batch* batch =
+        static_cast<Batch*>(MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch)));
     batch->owed = static_cast<std::uint64_t>(count);
     funcctx->user_fctx = batch;
   }

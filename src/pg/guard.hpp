@@ -31,8 +31,10 @@ Datum guarded(Body body, FunctionCallInfo fcinfo) {
 }  // namespace flakeid::pg
 
 // Defines the extern "C" entry point `name` and its V1 info for a body in namespace scope.
-#define FLAKEID_SQL_FUNCTION(name, body)                                                    \
-  extern "C" {                                                                             \
-  PG_FUNCTION_INFO_V1(name);                                                               \
-  Datum name(PG_FUNCTION_ARGS) { return flakeid::pg::guarded(body, fcinfo); }               \
+#define FLAKEID_SQL_FUNCTION(name, body)       \
+  extern "C" {                                 \
+  PG_FUNCTION_INFO_V1(name);                   \
+  Datum name(PG_FUNCTION_ARGS) {               \
+    return flakeid::pg::guarded(body, fcinfo); \
+  }                                            \
   }

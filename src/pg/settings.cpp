@@ -80,7 +80,9 @@ void assign_epoch(const char*, void* extra) {
 }
 
 // Assign hook of the integer settings: they only need the generator to re-resolve.
-void assign_int(int, void*) { settings_changed = true; }
+void assign_int(int, void*) {
+  settings_changed = true;
+}
 
 // Resolves a node id setting: its own value, or -1 for the environment variable, else 0.
 NodeId resolve_node_id(int setting, const char* env_name) {
@@ -106,28 +108,28 @@ NodeId resolve_node_id(int setting, const char* env_name) {
 // Defines the settings; called once from _PG_init.
 void settings_init() {
   DefineCustomStringVariable(
-      "flakeid.layout", "Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
+      "flakeid.layout",
+      "Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
       "Presets: twitter, minimal, single_dc, large_cluster, high_throughput.", &layout_text,
       kDefaultLayoutName.data(), PGC_SUSET, 0, check_layout, assign_layout, nullptr);
   DefineCustomStringVariable(
       "flakeid.epoch", "Epoch of the IDs' timestamps: ISO-8601 with a zone, or Unix milliseconds.",
       nullptr, &epoch_text, "2020-01-01 00:00:00+00", PGC_SUSET, 0, check_epoch, assign_epoch,
       nullptr);
-  DefineCustomIntVariable(
-      "flakeid.datacenter_id", "Datacenter id written into the IDs of this server.",
-      "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0.", &datacenter_id,
-      kNodeIdFromEnvironment, kNodeIdFromEnvironment, kNodeIdMax, PGC_SIGHUP, 0, nullptr,
-      assign_int, nullptr);
-  DefineCustomIntVariable(
-      "flakeid.machine_id", "Machine id written into the IDs of this server.",
-      "-1 takes FLAKEID_MACHINE_ID from the server's environment, else 0.", &machine_id,
-      kNodeIdFromEnvironment, kNodeIdFromEnvironment, kNodeIdMax, PGC_SIGHUP, 0, nullptr,
-      assign_int, nullptr);
+  DefineCustomIntVariable("flakeid.datacenter_id",
+                          "Datacenter id written into the IDs of this server.",
+                          "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0.",
+                          &datacenter_id, kNodeIdFromEnvironment, kNodeIdFromEnvironment,
+                          kNodeIdMax, PGC_SIGHUP, 0, nullptr, assign_int, nullptr);
+  DefineCustomIntVariable("flakeid.machine_id", "Machine id written into the IDs of this server.",
+                          "-1 takes FLAKEID_MACHINE_ID from the server's environment, else 0.",
+                          &machine_id, kNodeIdFromEnvironment, kNodeIdFromEnvironment, kNodeIdMax,
+                          PGC_SIGHUP, 0, nullptr, assign_int, nullptr);
   DefineCustomIntVariable(
       "flakeid.clock_tolerance_ms",
       "How far the clock may step back behind the last ID and be waited out rather than refused.",
-      nullptr, &clock_tolerance_ms, kToleranceDefaultMs, 0, kToleranceMaxMs, PGC_SUSET,
-      GUC_UNIT_MS, nullptr, assign_int, nullptr);
+      nullptr, &clock_tolerance_ms, kToleranceDefaultMs, 0, kToleranceMaxMs, PGC_SUSET, GUC_UNIT_MS,
+      nullptr, assign_int, nullptr);
 #if PG_VERSION_NUM >= 150000
   MarkGUCPrefixReserved("flakeid");
 #else
@@ -135,10 +137,18 @@ void settings_init() {
 #endif
 }
 
-const Layout& layout_setting() { return layout_value; }
-const char* layout_setting_text() { return layout_text; }
-std::int64_t epoch_setting_ms() { return epoch_value; }
-const char* epoch_setting_text() { return epoch_text; }
+const Layout& layout_setting() {
+  return layout_value;
+}
+const char* layout_setting_text() {
+  return layout_text;
+}
+std::int64_t epoch_setting_ms() {
+  return epoch_value;
+}
+const char* epoch_setting_text() {
+  return epoch_text;
+}
 
 ClockPolicy clock_policy_setting() {
   ClockPolicy policy;
@@ -146,15 +156,22 @@ ClockPolicy clock_policy_setting() {
   return policy;
 }
 
-NodeId datacenter_id_setting() { return resolve_node_id(datacenter_id, "FLAKEID_DATACENTER_ID"); }
-NodeId machine_id_setting() { return resolve_node_id(machine_id, "FLAKEID_MACHINE_ID"); }
+NodeId datacenter_id_setting() {
+  return resolve_node_id(datacenter_id, "FLAKEID_DATACENTER_ID");
+}
+NodeId machine_id_setting() {
+  return resolve_node_id(machine_id, "FLAKEID_MACHINE_ID");
+}
 
 // Human name of a node id's source.
 const char* node_id_source_name(NodeIdSource source) {
   switch (source) {
-    case NodeIdSource::kSetting: return "setting";
-    case NodeIdSource::kEnvironment: return "environment";
-    case NodeIdSource::kDefault: return "default";
+    case NodeIdSource::kSetting:
+      return "setting";
+    case NodeIdSource::kEnvironment:
+      return "environment";
+    case NodeIdSource::kDefault:
+      return "default";
   }
   return "default";
 }

@@ -20,9 +20,9 @@ enum class NodeIdSource { kSetting, kEnvironment, kDefault };
 struct NodeId {
   std::uint64_t value = 0;
   NodeIdSource source = NodeIdSource::kDefault;
-  Error error = Error::kOk;     // kNodeIdSyntax when the environment value is bad
-  const char* env_name = "";    // the environment variable consulted
-  const char* env_text = "";    // its value, when it was bad
+  Error error = Error::kOk;   // kNodeIdSyntax when the environment value is bad
+  const char* env_name = "";  // the environment variable consulted
+  const char* env_text = "";  // its value, when it was bad
 };
 
 // Defines the settings; called once from _PG_init.

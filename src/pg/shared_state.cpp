@@ -66,6 +66,8 @@ StateTable* shared_state_table() {
 }
 
 // Bytes of shared memory flakeid uses.
-Size shared_state_size() { return MAXALIGN(sizeof(StateTable)); }
+Size shared_state_size() {
+  return MAXALIGN(sizeof(StateTable));
+}
 
 }  // namespace flakeid::pg
