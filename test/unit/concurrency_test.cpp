@@ -1,0 +1,97 @@
+// Threads sharing one state word on the real wall clock: no ID is handed out twice, and
+// each thread's IDs strictly increase.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "clock.hpp"
+#include "generator.hpp"
+#include "unit_support.hpp"
+
+namespace flakeid {
+namespace {
+
+using test::make_generator;
+
+constexpr int kThreads = 4;
+constexpr std::size_t kIdsPerThread = 50000;  // 200 000 in all
+
+// What one thread got: its IDs in the order it got them, and the first failure if any.
+struct ThreadResult {
+  std::vector<std::int64_t> ids;
+  Error error = Error::kOk;
+};
+
+// Takes `count` IDs from the shared state, `want` at a time, retrying on kWait.
+void take_ids(const Generator& g, State& state, std::size_t count, std::uint64_t want,
+              ThreadResult* out) {
+  out->ids.reserve(count);
+  while (out->ids.size() < count) {
+    const std::uint64_t left = count - out->ids.size();
+    const Step step = g.reserve(state, wall_clock_ms(), std::min(want, left));
+    if (step.kind == Step::Kind::kWait) {
+      std::this_thread::yield();
+      continue;
+    }
+    if (step.kind == Step::Kind::kFailed) {
+      out->error = step.error;
+      return;
+    }
+    for (std::uint64_t k = 0; k < step.count; ++k) out->ids.push_back(g.id_at(step.first + k));
+  }
+}
+
+// Runs kThreads threads taking `per_thread` IDs each from one state, and checks
+// uniqueness and per-thread order.
+void expect_unique_and_ordered(const Layout& layout, std::uint64_t datacenter,
+                               std::uint64_t machine, std::uint64_t want,
+                               std::size_t per_thread = kIdsPerThread) {
+  const Generator g = make_generator(layout, datacenter, machine);
+  State state{0};
+  std::vector<ThreadResult> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back(take_ids, std::cref(g), std::ref(state), per_thread, want,
+                         &results[static_cast<std::size_t>(t)]);
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  std::vector<std::int64_t> all;
+  for (const ThreadResult& r : results) {
+    ASSERT_EQ(r.error, Error::kOk);
+    ASSERT_EQ(r.ids.size(), per_thread);
+    for (std::size_t i = 1; i < r.ids.size(); ++i) ASSERT_LT(r.ids[i - 1], r.ids[i]);
+    all.insert(all.end(), r.ids.begin(), r.ids.end());
+  }
+  ASSERT_EQ(all.size(), kThreads * per_thread);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a duplicate ID";
+}
+
+// twitter (12 sequence bits), one ID per call: 200 000 unique IDs.
+TEST(ConcurrencyTest, TwitterSingleIds) {
+  expect_unique_and_ordered(Layout{41, 5, 5, 12}, 3, 17, 1);
+}
+
+// minimal (10 sequence bits, so many waits), one ID per call: 200 000 unique IDs.
+TEST(ConcurrencyTest, MinimalSingleIds) {
+  expect_unique_and_ordered(Layout{53, 0, 0, 10}, 0, 0, 1);
+}
+
+// minimal with bulk reservations of up to 100: 200 000 unique IDs.
+TEST(ConcurrencyTest, MinimalBulkReservations) {
+  expect_unique_and_ordered(Layout{53, 0, 0, 10}, 0, 0, 100);
+}
+
+// large_cluster (6 sequence bits: 64 IDs per ms, so most calls race for a new ms) with
+// reservations of up to 16: 40 000 IDs, which take at least 625 ms of clock.
+TEST(ConcurrencyTest, LargeClusterBulkReservations) {
+  expect_unique_and_ordered(Layout{41, 8, 8, 6}, 200, 100, 16, 10000);
+}
+
+}  // namespace
+}  // namespace flakeid
