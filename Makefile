@@ -43,7 +43,7 @@ all:
 	@exit 1
 endif
 
-.PHONY: setup test check-all demo bench unit unit-sanitize lint format
+.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
 setup:
@@ -53,11 +53,11 @@ setup:
 UNIT_SRCS = $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -g
 
-build/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp)
+build/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp test/unit/*.hpp)
 	@mkdir -p build
 	$(CXX) $(UNIT_CXXFLAGS) -O2 -o $@ $(CORE_SRCS) $(UNIT_SRCS) -lgtest -lgtest_main -pthread
 
-build/unit_tests_sanitized: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp)
+build/unit_tests_sanitized: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp test/unit/*.hpp)
 	@mkdir -p build
 	$(CXX) $(UNIT_CXXFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ $(CORE_SRCS) $(UNIT_SRCS) -lgtest -lgtest_main -pthread
@@ -68,8 +68,45 @@ unit: build/unit_tests
 unit-sanitize: build/unit_tests_sanitized
 	build/unit_tests_sanitized
 
+# ---- fuzzing of the core's parsers and codec (libFuzzer, ASan + UBSan), time-bounded ----
+# Each fuzzer runs FUZZ_TIME seconds on a scratch copy of its seed corpus under build/fuzz/,
+# so runs never touch test/fuzz/; a crash or a broken invariant fails the target and leaves
+# the input that caused it in build/fuzz/run_NAME/crash-*.
+FUZZ_CXX = clang++
+FUZZ_NAMES = layout epoch codec
+FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz_%)
+FUZZ_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TIME = 20
+FUZZ_OPTS = -max_total_time=$(FUZZ_TIME) -max_len=64 -print_final_stats=1
+# The core is built once, instrumented, for all three fuzzers.
+FUZZ_CORE_OBJS = $(CORE_SRCS:src/core/%.cpp=build/fuzz/core/%.o)
+
+$(FUZZ_CORE_OBJS): build/fuzz/core/%.o: src/core/%.cpp $(wildcard src/core/*.hpp)
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -c -o $@ $<
+
+$(FUZZ_BINS): build/fuzz_%: test/fuzz/fuzz_%.cpp $(FUZZ_CORE_OBJS) $(wildcard src/core/*.hpp)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -o $@ $< $(FUZZ_CORE_OBJS)
+
+fuzz: $(FUZZ_BINS)
+	@for name in $(FUZZ_NAMES); do \
+	  dir=build/fuzz/run_$$name; rm -rf $$dir; mkdir -p $$dir/corpus; \
+	  if [ -d test/fuzz/corpus_$$name ]; then cp test/fuzz/corpus_$$name/* $$dir/corpus/; fi; \
+	  dict=; if [ -f test/fuzz/$$name.dict ]; then dict=-dict=test/fuzz/$$name.dict; fi; \
+	  echo "fuzz_$$name: $(FUZZ_TIME) s, log in $$dir/log"; \
+	  if build/fuzz_$$name $(FUZZ_OPTS) $$dict -artifact_prefix=$$dir/ $$dir/corpus \
+	       >$$dir/log 2>&1; then \
+	    grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $$dir/log; \
+	  else \
+	    tail -n 40 $$dir/log; echo "fuzz_$$name FAILED: reproduce with build/fuzz_$$name $$dir/crash-*" >&2; \
+	    exit 1; \
+	  fi; \
+	done
+
 # ---- formatting: .clang-format is the rule ----
-FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.[ch]pp bench/*.[ch]pp)
+FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.[ch]pp test/fuzz/*.[ch]pp \
+	bench/*.[ch]pp)
 
 lint:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
@@ -81,7 +118,7 @@ format:
 test: setup
 	$(MAKE) check-all
 
-check-all: lint unit unit-sanitize
+check-all: lint unit unit-sanitize fuzz
 	$(MAKE) all
 	$(MAKE) install
 	test/bin/as-postgres.sh $(MAKE) installcheck
@@ -90,3 +127,20 @@ demo: setup
 	$(MAKE) all
 	$(MAKE) install
 	test/bin/as-postgres.sh test/bin/demo.sh
+
+# ---- make bench: the core alone (Google Benchmark), then flakeid on a throwaway server
+# against clock_timestamp(), nextval() and gen_random_uuid(); writes bench/results/. Not
+# part of `make test`; it reports and asserts nothing. Sizes: see bench/run.sh (BENCH_*).
+BENCH_PACKAGES = gnuplot-nox libbenchmark-dev
+BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -O2
+
+build/core_bench: bench/core_bench.cpp $(CORE_SRCS) $(wildcard src/core/*.hpp)
+	@mkdir -p build
+	$(CXX) $(BENCH_CXXFLAGS) -o $@ $(CORE_SRCS) bench/core_bench.cpp -lbenchmark -pthread
+
+bench:
+	test/bin/setup-debian.sh $(BENCH_PACKAGES)
+	$(MAKE) all
+	$(MAKE) install
+	$(MAKE) build/core_bench
+	bench/bench.sh

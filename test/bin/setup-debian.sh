@@ -7,6 +7,7 @@ packages=(
   g++ make clang-format            # the build and the format check
   postgresql-15 postgresql-server-dev-15 postgresql-contrib  # server, PGXS, pg_regress
   libgtest-dev                     # unit tests of the core
+  clang libclang-rt-14-dev         # fuzzing of the core (libFuzzer runtime: no Recommends)
   libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
   faketime                         # real clock faults in the fault tests
 )
