@@ -12,7 +12,7 @@ StateSlot* StateTable::find_or_claim(const Layout& layout, std::int64_t epoch_ms
   StateSlot* found = nullptr;
   const std::uint32_t count = used.load(std::memory_order_relaxed);
   for (std::uint32_t i = 0; i < count && found == nullptr; ++i) {
-    if (slots[i].layout == layout && slots[i].epoch_ms == epoch_ms) found = &slots[i];
+    if (shares_state(slots[i].layout, layout) && slots[i].epoch_ms == epoch_ms) found = &slots[i];
   }
   if (found == nullptr && count < kSlots) {
     found = &slots[count];

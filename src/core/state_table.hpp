@@ -1,6 +1,10 @@
 // The table of generator states that lives in shared memory: one slot per layout and
 // epoch in use on the server, so every backend of every database that uses the same
 // layout and epoch advances the same state word.
+//
+// Layouts that differ only in how they split the node bits between datacenter and
+// machine (twitter 41,5,5,12 and single_dc 41,0,10,12) can write the very same bits, so
+// they share a slot too: the key is the epoch and the timestamp and sequence widths.
 #pragma once
 
 #include <atomic>
@@ -26,6 +30,11 @@ struct StateTable {
   std::atomic<std::uint32_t> lock{0};  // guards `used` and claiming; never held by the hot path
   std::atomic<std::uint32_t> used{0};
   StateSlot slots[kSlots];
+
+  // Whether two layouts must share a state: same timestamp and sequence widths.
+  static bool shares_state(const Layout& a, const Layout& b) {
+    return a.timestamp_bits == b.timestamp_bits && a.sequence_bits == b.sequence_bits;
+  }
 
   // The slot of this layout and epoch, claimed if new; nullptr when the table is full.
   StateSlot* find_or_claim(const Layout& layout, std::int64_t epoch_ms) noexcept;

@@ -29,6 +29,18 @@ void request_shmem() {
 }
 #endif
 
+#if PG_VERSION_NUM < 170000
+shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
+
+// shmem_startup_hook: creates the table at server start, so it is there (and listed in
+// pg_shmem_allocations) before any backend asks for an ID.
+void startup_shmem() {
+  if (prev_shmem_startup_hook != nullptr) prev_shmem_startup_hook();
+  table = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
+  (void)shared_state_table();
+}
+#endif
+
 // Builds an empty table in freshly allocated shared memory.
 void init_table(void* memory) {
   std::memset(memory, 0, sizeof(StateTable));
@@ -41,11 +53,15 @@ void init_table(void* memory) {
 void shared_state_request() {
 #if PG_VERSION_NUM >= 170000
   // The DSM registry needs no reservation.
-#elif PG_VERSION_NUM >= 150000
+#else
+#if PG_VERSION_NUM >= 150000
   prev_shmem_request_hook = shmem_request_hook;
   shmem_request_hook = request_shmem;
 #else
   RequestAddinShmemSpace(shared_state_size());
+#endif
+  prev_shmem_startup_hook = shmem_startup_hook;
+  shmem_startup_hook = startup_shmem;
 #endif
 }
 

@@ -43,6 +43,18 @@ TEST(StateTableTest, SameLayoutAndEpochFindSameSlot) {
   EXPECT_EQ(table->used.load(), 1u);
 }
 
+// Layouts that split the node bits differently can write the same bits: they share a slot.
+TEST(StateTableTest, LayoutsDifferingOnlyInNodeSplitShareSlot) {
+  auto zeroed = std::make_unique<ZeroedTable>();
+  StateTable* table = zeroed->get();
+  StateSlot* twitter = table->find_or_claim(kTwitter, kEpoch);
+  EXPECT_EQ(table->find_or_claim(Layout{41, 0, 10, 12}, kEpoch), twitter);  // single_dc
+  EXPECT_EQ(table->find_or_claim(Layout{41, 10, 0, 12}, kEpoch), twitter);
+  EXPECT_NE(table->find_or_claim(Layout{41, 3, 3, 16}, kEpoch), twitter);  // high_throughput
+  EXPECT_NE(table->find_or_claim(Layout{42, 4, 5, 12}, kEpoch), twitter);
+  EXPECT_EQ(table->used.load(), 3u);
+}
+
 // A different layout, or the same layout with another epoch, gets a slot of its own.
 TEST(StateTableTest, DifferentLayoutOrEpochGetsOwnSlot) {
   auto zeroed = std::make_unique<ZeroedTable>();
