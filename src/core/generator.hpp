@@ -64,6 +64,11 @@ class Generator {
     return ((bits >> timestamp_shift_) << sequence_bits_) | (bits & sequence_mask_);
   }
 
+  // The Unix millisecond of a state value.
+  std::int64_t unix_ms_at(std::uint64_t value) const noexcept {
+    return epoch_ms_ + static_cast<std::int64_t>(value >> sequence_bits_);
+  }
+
   // The state value of the first ID of the given Unix millisecond.
   std::uint64_t value_at_ms(std::int64_t unix_ms) const noexcept;
 

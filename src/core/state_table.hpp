@@ -15,11 +15,20 @@
 
 namespace flakeid {
 
+// What happened to one slot since the server started (relaxed counters, for a view).
+struct SlotCounters {
+  std::atomic<std::uint64_t> ids_issued{0};
+  std::atomic<std::uint64_t> sequence_waits{0};  // waits for the next ms: sequence used up
+  std::atomic<std::uint64_t> clock_waits{0};     // waits out a clock step back
+  std::atomic<std::uint64_t> clock_errors{0};    // refusals: the clock too far back
+};
+
 // One layout and epoch in use, and its state.
 struct alignas(64) StateSlot {
   Layout layout;
   std::int64_t epoch_ms = 0;
   State state{0};
+  SlotCounters counters;
 };
 
 // A fixed table of slots. It is placed in zeroed shared memory, so all-zero bytes must be

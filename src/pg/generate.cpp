@@ -1,9 +1,15 @@
 // flakeid_next() and flakeid_next_ids(count): the hot path, and the waits off it.
 #include "guard.hpp"
 
+extern "C" {
+#include "access/xact.h"
+#include "tcop/utility.h"
+}
+
 #include "clock.hpp"
 #include "errors.hpp"
 #include "generator.hpp"
+#include "high_water.hpp"
 #include "settings.hpp"
 #include "shared_state.hpp"
 
@@ -15,8 +21,11 @@ namespace {
 // again only when a setting changes, so a call does no parsing and no lookup.
 struct Active {
   Generator generator;
-  State* state = nullptr;
+  StateSlot* slot = nullptr;
   std::int64_t tolerance_ms = 0;
+  // This database's high-water mark as this backend last saw it: IDs below it are
+  // covered by a durable reservation; the first ID at or above it renews it.
+  std::int64_t reserved_until_ms = 0;
 };
 
 Active active;
@@ -47,14 +56,19 @@ void resolve_settings() {
                               StateTable::kSlots),
                     errhint("Use fewer distinct flakeid.layout and flakeid.epoch values.")));
   }
+  // Resume above this database's reservation: after a restart, a crash or a promotion
+  // the clock may be behind IDs this database already holds.
+  const std::int64_t reserved = high_water_read();
+  Generator::advance(slot->state, made.value.value_at_ms(reserved));
   active.generator = made.value;
-  active.state = &slot->state;
+  active.slot = slot;
   active.tolerance_ms = policy.tolerance_ms;
+  active.reserved_until_ms = reserved;
   settings_changed = false;
 }
 
 // The active generator, resolved first when a setting has changed.
-inline const Active& current() {
+inline Active& current() {
   if (unlikely(settings_changed)) resolve_settings();
   return active;
 }
@@ -76,27 +90,45 @@ void wait_until(std::int64_t until_ms) {
   }
 }
 
-// Reserves up to `want` IDs, waiting out used-up milliseconds and small clock steps back;
-// a failure becomes a PostgreSQL error.
-Step reserve(const Active& a, std::uint64_t want) {
+// Reserves up to `want` IDs, waiting out used-up milliseconds and small clock steps back,
+// and renews the durable reservation when the IDs reach it. A failure is an error.
+Step reserve(Active& a, std::uint64_t want) {
+  SlotCounters& counters = a.slot->counters;
   while (true) {
     const std::int64_t now_ms = wall_clock_ms();
-    const Step step = a.generator.reserve(*a.state, now_ms, want);
-    switch (step.kind) {
-      case Step::Kind::kIssued:
-        return step;
-      case Step::Kind::kWait:
-        wait_until(step.until_ms);
-        break;
-      case Step::Kind::kFailed:
-        report_step_error(step, a.generator, now_ms, a.tolerance_ms);
+    const Step step = a.generator.reserve(a.slot->state, now_ms, want);
+    if (likely(step.kind == Step::Kind::kIssued)) {
+      counters.ids_issued.fetch_add(step.count, std::memory_order_relaxed);
+      const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);
+      if (unlikely(last_ms >= a.reserved_until_ms)) {
+        a.reserved_until_ms = high_water_cover(last_ms);
+      }
+      return step;
     }
+    if (step.kind == Step::Kind::kWait) {
+      (step.behind_ms > 0 ? counters.clock_waits : counters.sequence_waits)
+          .fetch_add(1, std::memory_order_relaxed);
+      wait_until(step.until_ms);
+      continue;
+    }
+    if (step.error == Error::kClockMovedBackwards) {
+      counters.clock_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+    report_step_error(step, a.generator, now_ms, a.tolerance_ms);
   }
+}
+
+// The generator for a call that makes IDs: like nextval(), refused where the durable
+// reservation cannot be written (read-only transactions, standbys, parallel workers).
+Active& current_for_write(const char* function) {
+  PreventCommandIfReadOnly(function);
+  PreventCommandIfParallelMode(function);
+  return current();
 }
 
 // flakeid_next(): one new ID.
 Datum next(FunctionCallInfo) {
-  const Active& a = current();
+  Active& a = current_for_write("flakeid_next()");
   return Int64GetDatum(a.generator.id_at(reserve(a, 1).first));
 }
 
@@ -125,7 +157,7 @@ Datum next_ids(FunctionCallInfo fcinfo) {
   }
   FuncCallContext* funcctx = SRF_PERCALL_SETUP();
   Batch* batch = static_cast<Batch*>(funcctx->user_fctx);
-  const Active& a = current();
+  Active& a = current_for_write("flakeid_next_ids()");
   if (batch->next == batch->end) {
     if (batch->owed == 0) SRF_RETURN_DONE(funcctx);
     const Step step = reserve(a, batch->owed);

@@ -25,6 +25,17 @@ char* epoch_text = nullptr;
 int datacenter_id = kNodeIdFromEnvironment;
 int machine_id = kNodeIdFromEnvironment;
 int clock_tolerance_ms = kToleranceDefaultMs;
+constexpr int kMaxLeadDefaultMs = 1000;
+constexpr int kMaxLeadMaxMs = 3600 * 1000;
+int max_clock_lead_ms = kMaxLeadDefaultMs;
+
+enum ClockPolicyChoice { kPolicyWait, kPolicyLogical };
+int clock_policy = kPolicyWait;
+const config_enum_entry kClockPolicies[] = {
+    {"wait", kPolicyWait, false},
+    {"logical", kPolicyLogical, false},
+    {nullptr, 0, false},
+};
 
 // The parsed values, set by the assign hooks from what the check hooks parsed.
 Layout layout_value;
@@ -130,6 +141,16 @@ void settings_init() {
       "How far the clock may step back behind the last ID and be waited out rather than refused.",
       nullptr, &clock_tolerance_ms, kToleranceDefaultMs, 0, kToleranceMaxMs, PGC_SUSET, GUC_UNIT_MS,
       nullptr, assign_int, nullptr);
+  DefineCustomEnumVariable(
+      "flakeid.clock_policy",
+      "What to do when the clock is behind the last ID: wait for it, or count on logically.",
+      "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
+      "logical: go on from the last ID, at most flakeid.max_clock_lead_ms ahead of the clock.",
+      &clock_policy, kPolicyWait, kClockPolicies, PGC_SUSET, 0, nullptr, assign_int, nullptr);
+  DefineCustomIntVariable("flakeid.max_clock_lead_ms",
+                          "Under the logical clock policy, how far IDs may run ahead of the clock.",
+                          nullptr, &max_clock_lead_ms, kMaxLeadDefaultMs, 0, kMaxLeadMaxMs,
+                          PGC_SUSET, GUC_UNIT_MS, nullptr, assign_int, nullptr);
 #if PG_VERSION_NUM >= 150000
   MarkGUCPrefixReserved("flakeid");
 #else
@@ -137,6 +158,7 @@ void settings_init() {
 #endif
 }
 
+// Accessors of the parsed settings.
 const Layout& layout_setting() {
   return layout_value;
 }
@@ -150,12 +172,15 @@ const char* epoch_setting_text() {
   return epoch_text;
 }
 
+// The clock policy of the current settings.
 ClockPolicy clock_policy_setting() {
   ClockPolicy policy;
   policy.tolerance_ms = clock_tolerance_ms;
+  policy.max_lead_ms = clock_policy == kPolicyLogical ? max_clock_lead_ms : 0;
   return policy;
 }
 
+// The node ids of the current settings, from the environment where they are -1.
 NodeId datacenter_id_setting() {
   return resolve_node_id(datacenter_id, "FLAKEID_DATACENTER_ID");
 }

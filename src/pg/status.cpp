@@ -1,0 +1,84 @@
+// flakeid_status(): what the generator has done since the server started.
+#include "guard.hpp"
+
+#include "high_water.hpp"
+#include "record.hpp"
+#include "settings.hpp"
+#include "shared_state.hpp"
+#include "time_convert.hpp"
+
+namespace flakeid::pg {
+
+namespace {
+
+// A timestamptz Datum of Unix ms, 'infinity' beyond PostgreSQL's calendar.
+Datum timestamptz_datum(std::int64_t unix_ms) {
+  TimestampTz ts;
+  if (!unix_ms_to_timestamptz(unix_ms, &ts)) ts = DT_NOEND;
+  return TimestampTzGetDatum(ts);
+}
+
+// A layout as text: its preset name, or "T,D,M,S".
+Datum layout_datum(const Layout& layout) {
+  const char* name = preset_name(layout);
+  if (name != nullptr) return CStringGetTextDatum(name);
+  return CStringGetTextDatum(psprintf("%d,%d,%d,%d", layout.timestamp_bits, layout.datacenter_bits,
+                                      layout.machine_bits, layout.sequence_bits));
+}
+
+// What flakeid_status keeps between calls.
+struct StatusScan {
+  StateTable* table;
+  std::int64_t high_water_ms;
+  NodeId datacenter;
+  NodeId machine;
+};
+
+// flakeid_status(): one row per layout and epoch in use on the server.
+Datum status(FunctionCallInfo fcinfo) {
+  if (SRF_IS_FIRSTCALL()) {
+    FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
+    const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+    funcctx->tuple_desc = result_tupdesc(fcinfo);
+    StatusScan* scan = static_cast<StatusScan*>(palloc0(sizeof(StatusScan)));
+    scan->table = shared_state_table();
+    scan->high_water_ms = high_water_read();
+    scan->datacenter = datacenter_id_setting();
+    scan->machine = machine_id_setting();
+    funcctx->user_fctx = scan;
+    funcctx->max_calls = scan->table->used.load(std::memory_order_acquire);
+    MemoryContextSwitchTo(old);
+  }
+  FuncCallContext* funcctx = SRF_PERCALL_SETUP();
+  if (funcctx->call_cntr >= funcctx->max_calls) SRF_RETURN_DONE(funcctx);
+  const StatusScan* scan = static_cast<const StatusScan*>(funcctx->user_fctx);
+  const StateSlot& slot = scan->table->slots[funcctx->call_cntr];
+  const std::uint64_t state = slot.state.load(std::memory_order_acquire);
+  const std::int64_t last_ms =
+      slot.epoch_ms + static_cast<std::int64_t>(state >> slot.layout.sequence_bits);
+  const ClockPolicy policy = clock_policy_setting();
+  const SlotCounters& c = slot.counters;
+  Datum values[] = {
+      layout_datum(slot.layout),
+      timestamptz_datum(slot.epoch_ms),
+      timestamptz_datum(last_ms),
+      Int64GetDatum(static_cast<std::int64_t>(c.ids_issued.load(std::memory_order_relaxed))),
+      Int64GetDatum(static_cast<std::int64_t>(c.sequence_waits.load(std::memory_order_relaxed))),
+      Int64GetDatum(static_cast<std::int64_t>(c.clock_waits.load(std::memory_order_relaxed))),
+      Int64GetDatum(static_cast<std::int64_t>(c.clock_errors.load(std::memory_order_relaxed))),
+      timestamptz_datum(scan->high_water_ms),
+      Int32GetDatum(static_cast<int32>(scan->datacenter.value)),
+      CStringGetTextDatum(node_id_source_name(scan->datacenter.source)),
+      Int32GetDatum(static_cast<int32>(scan->machine.value)),
+      CStringGetTextDatum(node_id_source_name(scan->machine.source)),
+      CStringGetTextDatum(policy.max_lead_ms > 0 ? "logical" : "wait"),
+      Int64GetDatum(static_cast<std::int64_t>(shared_state_size())),
+  };
+  SRF_RETURN_NEXT(funcctx, make_record(funcctx->tuple_desc, values));
+}
+
+}  // namespace
+
+}  // namespace flakeid::pg
+
+FLAKEID_SQL_FUNCTION(flakeid_status, flakeid::pg::status)
