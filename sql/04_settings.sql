@@ -104,8 +104,9 @@ SET datestyle = 'ISO, YMD';
 SELECT layout, epoch FROM flakeid_capacity();
 
 -- ---- parallel workers -----------------------------------------------------------------
--- A parallel worker runs with the session's layout and epoch and advances the same shared
--- state: its IDs follow the leader's and decode to now under Twitter's epoch.
+-- flakeid_next() is PARALLEL UNSAFE, like nextval(): it may have to advance its durable
+-- high-water mark, which a parallel worker cannot write. Even under force_parallel_mode it
+-- runs in the leader (a plain Result, no Gather); its IDs follow and decode to now.
 SET flakeid.layout = 'twitter';
 SET flakeid.epoch = '1288834974657';
 SELECT flakeid_next() AS leader_id \gset

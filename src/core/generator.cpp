@@ -34,45 +34,40 @@ Result<Generator> Generator::create(const Layout& layout, std::int64_t epoch_ms,
   return {g, Error::kOk};
 }
 
-// Reserves up to `want` consecutive IDs at clock reading `now_ms` in one CAS on `state`.
-Step Generator::reserve(State& state, std::int64_t now_ms, std::uint64_t want) const noexcept {
+// What to do at state `current` and clock reading `now_ms`: the IDs to take, a wait, or
+// a failure. Decides only; reserve_with_clock() takes the IDs with a compare-and-swap.
+Step Generator::decide(std::uint64_t current, std::int64_t now_ms,
+                       std::uint64_t want) const noexcept {
   if (now_ms < epoch_ms_) return failed(Error::kEpochInFuture);
   const std::uint64_t now_ts = static_cast<std::uint64_t>(now_ms - epoch_ms_);
   const std::uint64_t max_ts = layout_.max_timestamp();
   if (now_ts > max_ts) return failed(Error::kTimestampOverflow);
   const std::uint64_t max_lead = static_cast<std::uint64_t>(policy_.max_lead_ms);
 
-  std::uint64_t current = state.load(std::memory_order_acquire);
-  while (true) {
-    const std::uint64_t current_ts = current >> sequence_bits_;
-    // A new millisecond starts its sequence at 0; otherwise go on after the last ID,
-    // which carries into the next millisecond when the sequence is used up.
-    const std::uint64_t first = now_ts > current_ts ? now_ts << sequence_bits_ : current + 1;
-    const std::uint64_t first_ts = first >> sequence_bits_;
-    if (first_ts > max_ts) return failed(Error::kTimestampOverflow);
-    if (first_ts > now_ts + max_lead) {
-      const std::uint64_t behind = current_ts > now_ts ? current_ts - now_ts : 0;
-      // Up to max_lead of it is the generator's own lead, not the clock going back.
-      if (behind > max_lead + static_cast<std::uint64_t>(policy_.tolerance_ms)) {
-        return failed(Error::kClockMovedBackwards, behind);
-      }
-      Step step;
-      step.kind = Step::Kind::kWait;
-      step.until_ms = epoch_ms_ + static_cast<std::int64_t>(first_ts - max_lead);
-      step.behind_ms = behind;
-      return step;
+  const std::uint64_t current_ts = current >> sequence_bits_;
+  // A new millisecond starts its sequence at 0; otherwise go on after the last ID,
+  // which carries into the next millisecond when the sequence is used up.
+  const std::uint64_t first = now_ts > current_ts ? now_ts << sequence_bits_ : current + 1;
+  const std::uint64_t first_ts = first >> sequence_bits_;
+  if (first_ts > max_ts) return failed(Error::kTimestampOverflow);
+  if (first_ts > now_ts + max_lead) {
+    const std::uint64_t behind = current_ts > now_ts ? current_ts - now_ts : 0;
+    // Up to max_lead of it is the generator's own lead, not the clock going back.
+    if (behind > max_lead + static_cast<std::uint64_t>(policy_.tolerance_ms)) {
+      return failed(Error::kClockMovedBackwards, behind);
     }
-    const std::uint64_t room = sequence_mask_ - (first & sequence_mask_) + 1;
-    const std::uint64_t count = want < room ? want : room;
-    if (state.compare_exchange_weak(current, first + count - 1, std::memory_order_acq_rel,
-                                    std::memory_order_acquire)) {
-      Step step;
-      step.kind = Step::Kind::kIssued;
-      step.first = first;
-      step.count = count;
-      return step;
-    }
+    Step step;
+    step.kind = Step::Kind::kWait;
+    step.until_ms = epoch_ms_ + static_cast<std::int64_t>(first_ts - max_lead);
+    step.behind_ms = behind;
+    return step;
   }
+  const std::uint64_t room = sequence_mask_ - (first & sequence_mask_) + 1;
+  Step step;
+  step.kind = Step::Kind::kIssued;
+  step.first = first;
+  step.count = want < room ? want : room;
+  return step;
 }
 
 // The state value of the first ID of the given Unix millisecond (0 before the epoch).

@@ -48,9 +48,31 @@ class Generator {
                                   std::uint64_t datacenter_id, std::uint64_t machine_id,
                                   ClockPolicy policy) noexcept;
 
-  // Reserves up to `want` (>= 1) consecutive IDs at clock reading `now_ms`: as many as
-  // the millisecond has left, in one compare-and-swap on `state`.
-  Step reserve(State& state, std::int64_t now_ms, std::uint64_t want) const noexcept;
+  // Reserves up to `want` (>= 1) consecutive IDs: as many as the millisecond has left, in
+  // one compare-and-swap on `state`. `clock()` gives Unix ms; it is read after the state
+  // is loaded, each attempt anew, so a caller that was descheduled in between never
+  // takes IDs that others made meanwhile for the clock going back.
+  template <typename Clock>
+  Step reserve_with_clock(State& state, Clock&& clock, std::uint64_t want) const noexcept {
+    std::uint64_t current = state.load(std::memory_order_acquire);
+    while (true) {
+      const Step step = decide(current, clock(), want);
+      if (step.kind != Step::Kind::kIssued) return step;
+      if (state.compare_exchange_weak(current, step.first + step.count - 1,
+                                      std::memory_order_acq_rel, std::memory_order_acquire)) {
+        return step;
+      }
+    }
+  }
+
+  // reserve_with_clock() at a fixed clock reading `now_ms` (for tests and tools).
+  Step reserve(State& state, std::int64_t now_ms, std::uint64_t want) const noexcept {
+    return reserve_with_clock(
+        state, [now_ms] { return now_ms; }, want);
+  }
+
+  // What to do at state `current` and clock reading `now_ms`, without taking anything.
+  Step decide(std::uint64_t current, std::int64_t now_ms, std::uint64_t want) const noexcept;
 
   // The ID at a state value: its timestamp and sequence with this node's bits set.
   std::int64_t id_at(std::uint64_t value) const noexcept {

@@ -36,9 +36,14 @@ struct alignas(64) StateSlot {
 struct StateTable {
   static constexpr std::uint32_t kSlots = 64;
 
+  static constexpr std::uint32_t kDatabases = 256;
+
   std::atomic<std::uint32_t> lock{0};  // guards `used` and claiming; never held by the hot path
   std::atomic<std::uint32_t> used{0};
   StateSlot slots[kSlots];
+  // Databases (by OID, never 0) that have resumed above their high-water mark since the
+  // server started.
+  std::atomic<std::uint32_t> resumed_databases[kDatabases];
 
   // Whether two layouts must share a state: same timestamp and sequence widths.
   static bool shares_state(const Layout& a, const Layout& b) {
@@ -47,6 +52,13 @@ struct StateTable {
 
   // The slot of this layout and epoch, claimed if new; nullptr when the table is full.
   StateSlot* find_or_claim(const Layout& layout, std::int64_t epoch_ms) noexcept;
+
+  // Whether the database has resumed since the server started.
+  bool database_resumed(std::uint32_t database) const noexcept;
+
+  // Records that the database has resumed; false when the list is full (it then resumes
+  // again with each new backend, which is safe, only slower).
+  bool mark_database_resumed(std::uint32_t database) noexcept;
 };
 
 }  // namespace flakeid

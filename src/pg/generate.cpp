@@ -30,6 +30,52 @@ struct Active {
 
 Active active;
 
+// Waits until the wall clock reads `until_ms`, holding no lock, interruptibly: sleeps on
+// the latch while more than a millisecond is left, then in short naps, and spins on the
+// clock for the last few microseconds, so a backend at the layout's ceiling neither burns
+// its core nor oversleeps the next millisecond.
+void wait_until(std::int64_t until_ms) {
+  constexpr std::int64_t kSpinUs = 60;  // about the timer slack of a short sleep
+  const std::int64_t until_us = until_ms * 1000;
+  while (true) {
+    CHECK_FOR_INTERRUPTS();
+    const std::int64_t left_us = until_us - wall_clock_us();
+    if (left_us <= 0) return;
+    if (left_us > 2000) {
+      (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, left_us / 1000 - 1,
+                      PG_WAIT_EXTENSION);
+      ResetLatch(MyLatch);
+    } else if (left_us > kSpinUs) {
+      pg_usleep(left_us - kSpinUs);
+    } else {
+      pg_spin_delay();
+    }
+  }
+}
+
+// After a restart, a crash or a promotion, the clock may be behind IDs this database
+// already holds; they all lie below its high-water mark. The first backend of the
+// database since the server started makes sure new IDs come above it: after a quick
+// restart it waits (at most about a second) for the clock to pass the mark; when the clock
+// is further behind, it moves the shared state past the mark, so the generator refuses
+// (or, under the logical clock policy, runs ahead) instead of repeating an ID. Returns the
+// high-water mark.
+std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot,
+                                     std::int64_t tolerance_ms) {
+  const std::int64_t high_water = high_water_read();
+  StateTable* table = shared_state_table();
+  const std::uint32_t database = static_cast<std::uint32_t>(MyDatabaseId);
+  if (table->database_resumed(database)) return high_water;
+  const std::int64_t ahead = high_water - wall_clock_ms();
+  if (ahead > kReservationAheadMs + tolerance_ms) {
+    Generator::advance(slot->state, generator.value_at_ms(high_water));
+    return high_water;  // not marked: checked again until the clock has caught up
+  }
+  if (ahead > 0) wait_until(high_water);
+  table->mark_database_resumed(database);
+  return high_water;
+}
+
 // Builds the generator for the current settings and finds its shared slot.
 void resolve_settings() {
   const Layout& layout = layout_setting();
@@ -56,10 +102,7 @@ void resolve_settings() {
                               StateTable::kSlots),
                     errhint("Use fewer distinct flakeid.layout and flakeid.epoch values.")));
   }
-  // Resume above this database's reservation: after a restart, a crash or a promotion
-  // the clock may be behind IDs this database already holds.
-  const std::int64_t reserved = high_water_read();
-  Generator::advance(slot->state, made.value.value_at_ms(reserved));
+  const std::int64_t reserved = resume_above_high_water(made.value, slot, policy.tolerance_ms);
   active.generator = made.value;
   active.slot = slot;
   active.tolerance_ms = policy.tolerance_ms;
@@ -73,30 +116,14 @@ inline Active& current() {
   return active;
 }
 
-// Waits until the wall clock reads `until_ms`, holding no lock, interruptibly: sleeps on
-// the latch while more than a millisecond is left, then spins on the clock.
-void wait_until(std::int64_t until_ms) {
-  while (true) {
-    CHECK_FOR_INTERRUPTS();
-    const std::int64_t left = until_ms - wall_clock_ms();
-    if (left <= 0) return;
-    if (left > 1) {
-      (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, left - 1,
-                      PG_WAIT_EXTENSION);
-      ResetLatch(MyLatch);
-    } else {
-      pg_spin_delay();
-    }
-  }
-}
-
 // Reserves up to `want` IDs, waiting out used-up milliseconds and small clock steps back,
 // and renews the durable reservation when the IDs reach it. A failure is an error.
 Step reserve(Active& a, std::uint64_t want) {
   SlotCounters& counters = a.slot->counters;
   while (true) {
-    const std::int64_t now_ms = wall_clock_ms();
-    const Step step = a.generator.reserve(a.slot->state, now_ms, want);
+    std::int64_t now_ms = 0;
+    const Step step = a.generator.reserve_with_clock(
+        a.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, want);
     if (likely(step.kind == Step::Kind::kIssued)) {
       counters.ids_issued.fetch_add(step.count, std::memory_order_relaxed);
       const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);

@@ -32,7 +32,7 @@ void take_ids(const Generator& g, State& state, std::size_t count, std::uint64_t
   out->ids.reserve(count);
   while (out->ids.size() < count) {
     const std::uint64_t left = count - out->ids.size();
-    const Step step = g.reserve(state, wall_clock_ms(), std::min(want, left));
+    const Step step = g.reserve_with_clock(state, wall_clock_ms, std::min(want, left));
     if (step.kind == Step::Kind::kWait) {
       std::this_thread::yield();
       continue;
@@ -49,8 +49,8 @@ void take_ids(const Generator& g, State& state, std::size_t count, std::uint64_t
 // uniqueness and per-thread order.
 void expect_unique_and_ordered(const Layout& layout, std::uint64_t datacenter,
                                std::uint64_t machine, std::uint64_t want,
-                               std::size_t per_thread = kIdsPerThread) {
-  const Generator g = make_generator(layout, datacenter, machine);
+                               std::size_t per_thread = kIdsPerThread, ClockPolicy policy = {}) {
+  const Generator g = make_generator(layout, datacenter, machine, policy);
   State state{0};
   std::vector<ThreadResult> results(kThreads);
   std::vector<std::thread> threads;
@@ -91,6 +91,16 @@ TEST(ConcurrencyTest, MinimalBulkReservations) {
 // reservations of up to 16: 40 000 IDs, which take at least 625 ms of clock.
 TEST(ConcurrencyTest, LargeClusterBulkReservations) {
   expect_unique_and_ordered(Layout{41, 8, 8, 6}, 200, 100, 16, 10000);
+}
+
+// With no tolerance at all, four threads on two cores are often descheduled between
+// taking the state and reading the clock. reserve_with_clock() reads the clock after the
+// state, so none of them takes IDs others made meanwhile for the clock going back (a
+// clock read before the state failed this test with kClockMovedBackwards).
+TEST(ConcurrencyTest, NoFalseClockStepBackWithZeroTolerance) {
+  ClockPolicy strict;
+  strict.tolerance_ms = 0;
+  expect_unique_and_ordered(Layout{41, 3, 3, 16}, 1, 2, 1, kIdsPerThread, strict);
 }
 
 }  // namespace
