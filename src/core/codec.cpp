@@ -42,6 +42,38 @@ Result<Decoded> decode(const Layout& layout, std::int64_t epoch_ms, std::int64_t
   return {d, Error::kOk};
 }
 
+namespace {
+
+// The timestamp field of Unix millisecond `unix_ms`, or why it has none.
+Result<std::uint64_t> timestamp_field_at(const Layout& layout, std::int64_t epoch_ms,
+                                         std::int64_t unix_ms) {
+  if (unix_ms < epoch_ms) return {0, Error::kTimeBeforeEpoch};
+  // Both are in [0, 2^63), so the difference cannot overflow.
+  const std::uint64_t field =
+      static_cast<std::uint64_t>(unix_ms) - static_cast<std::uint64_t>(epoch_ms);
+  if (field > layout.max_timestamp()) return {0, Error::kTimeAfterRange};
+  return {field, Error::kOk};
+}
+
+}  // namespace
+
+// The smallest ID a layout can hold in the Unix millisecond `unix_ms`.
+Result<std::int64_t> first_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
+                                    std::int64_t unix_ms) noexcept {
+  const Result<std::uint64_t> field = timestamp_field_at(layout, epoch_ms, unix_ms);
+  if (!field.ok()) return {0, field.error};
+  return encode(layout, Fields{field.value, 0, 0, 0});
+}
+
+// The largest ID a layout can hold in the Unix millisecond `unix_ms`.
+Result<std::int64_t> last_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
+                                   std::int64_t unix_ms) noexcept {
+  const Result<std::uint64_t> field = timestamp_field_at(layout, epoch_ms, unix_ms);
+  if (!field.ok()) return {0, field.error};
+  return encode(layout, Fields{field.value, layout.max_datacenter(), layout.max_machine(),
+                               layout.max_sequence()});
+}
+
 // The capacity of a layout with the given epoch.
 Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept {
   Capacity c;

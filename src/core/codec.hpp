@@ -41,6 +41,16 @@ Result<std::int64_t> encode(const Layout& layout, const Fields& fields) noexcept
 // are still set then).
 Result<Decoded> decode(const Layout& layout, std::int64_t epoch_ms, std::int64_t id) noexcept;
 
+// The smallest ID a layout can hold in the Unix millisecond `unix_ms`: timestamp set,
+// every other field 0. kTimeBeforeEpoch / kTimeAfterRange outside the layout's range.
+Result<std::int64_t> first_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
+                                    std::int64_t unix_ms) noexcept;
+
+// The largest ID a layout can hold in the Unix millisecond `unix_ms`: every node and
+// sequence bit set. Errors as first_id_in_ms().
+Result<std::int64_t> last_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
+                                   std::int64_t unix_ms) noexcept;
+
 // The capacity of a layout with the given epoch.
 Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept;
 

@@ -40,6 +40,10 @@ const char* error_name(Error error) noexcept {
       return "timestamp_out_of_range";
     case Error::kFieldValueRange:
       return "field_value_range";
+    case Error::kTimeBeforeEpoch:
+      return "time_before_epoch";
+    case Error::kTimeAfterRange:
+      return "time_after_range";
   }
   return "unknown";
 }

@@ -30,6 +30,8 @@ enum class Error : std::uint8_t {
   kIdNegative,           // an ID with the sign bit set
   kTimestampOutOfRange,  // epoch + timestamp does not fit in 64-bit milliseconds
   kFieldValueRange,      // a field value given to encode does not fit its field
+  kTimeBeforeEpoch,      // a time asked about lies before the layout's epoch
+  kTimeAfterRange,       // a time asked about lies after the layout's last timestamp
 };
 
 // A value or the reason there is none.

@@ -1,30 +1,37 @@
-// flakeid_decode(id) and flakeid_decode(id, layout, epoch_ms): an ID taken apart.
+// Reading IDs: flakeid_decode() takes one apart, flakeid_timestamp() gives its time; each
+// under the database's current layout and epoch, or (IMMUTABLE) under those given.
 #include "guard.hpp"
 
+#include "arguments.hpp"
 #include "codec.hpp"
-#include "epoch.hpp"
 #include "errors.hpp"
 #include "record.hpp"
-#include "settings.hpp"
 #include "time_convert.hpp"
 
 namespace flakeid::pg {
 
 namespace {
 
-// The record (raw, timestamp_ms, generated_at, datacenter_id, machine_id, sequence).
-Datum decoded_record(FunctionCallInfo fcinfo, const Layout& layout, std::int64_t epoch_ms,
-                     std::int64_t id) {
+// An ID taken apart, with its time as a timestamptz; raises a clear error for a negative
+// ID or a time beyond PostgreSQL's calendar.
+Decoded decode_id(const LayoutAndEpoch& under, std::int64_t id, TimestampTz* generated_at) {
   if (id < 0) report_negative_id(id);
-  const Result<Decoded> decoded = decode(layout, epoch_ms, id);
-  TimestampTz generated_at = 0;
-  if (!decoded.ok() || !unix_ms_to_timestamptz(decoded.value.timestamp_ms, &generated_at)) {
-    report_timestamp_out_of_range(id, epoch_ms, decoded.value.fields.timestamp);
+  const Result<Decoded> decoded = decode(under.layout, under.epoch_ms, id);
+  if (!decoded.ok() || !unix_ms_to_timestamptz(decoded.value.timestamp_ms, generated_at)) {
+    report_timestamp_out_of_range(id, under.epoch_ms, decoded.value.fields.timestamp);
   }
-  const Fields& f = decoded.value.fields;
+  return decoded.value;
+}
+
+// The record (raw, timestamp_ms, generated_at, datacenter_id, machine_id, sequence).
+Datum decoded_record(FunctionCallInfo fcinfo, const LayoutAndEpoch& under) {
+  const std::int64_t id = PG_GETARG_INT64(0);
+  TimestampTz generated_at = 0;
+  const Decoded decoded = decode_id(under, id, &generated_at);
+  const Fields& f = decoded.fields;
   Datum values[] = {
       Int64GetDatum(id),
-      Int64GetDatum(decoded.value.timestamp_ms),
+      Int64GetDatum(decoded.timestamp_ms),
       TimestampTzGetDatum(generated_at),
       Int32GetDatum(static_cast<int32>(f.datacenter)),
       Int32GetDatum(static_cast<int32>(f.machine)),
@@ -33,19 +40,31 @@ Datum decoded_record(FunctionCallInfo fcinfo, const Layout& layout, std::int64_t
   return make_record(result_tupdesc(fcinfo), values);
 }
 
+// The time an ID was made.
+Datum timestamp_of(FunctionCallInfo fcinfo, const LayoutAndEpoch& under) {
+  TimestampTz generated_at = 0;
+  (void)decode_id(under, PG_GETARG_INT64(0), &generated_at);
+  return TimestampTzGetDatum(generated_at);
+}
+
 // flakeid_decode(id): under the database's current layout and epoch.
 Datum decode_current(FunctionCallInfo fcinfo) {
-  return decoded_record(fcinfo, layout_setting(), epoch_setting_ms(), PG_GETARG_INT64(0));
+  return decoded_record(fcinfo, current_layout_and_epoch());
 }
 
 // flakeid_decode(id, layout, epoch_ms): under the layout and epoch given.
 Datum decode_with(FunctionCallInfo fcinfo) {
-  const char* layout_text = text_to_cstring(PG_GETARG_TEXT_PP(1));
-  const Result<Layout> layout = parse_layout(layout_text);
-  if (!layout.ok()) report_bad_layout(layout.error, layout_text);
-  const std::int64_t epoch_ms = PG_GETARG_INT64(2);
-  if (epoch_ms < 0 || epoch_ms > kMaxEpochMs) report_bad_epoch_ms(epoch_ms);
-  return decoded_record(fcinfo, layout.value, epoch_ms, PG_GETARG_INT64(0));
+  return decoded_record(fcinfo, layout_and_epoch_args(fcinfo, 1));
+}
+
+// flakeid_timestamp(id): under the database's current layout and epoch.
+Datum timestamp_current(FunctionCallInfo fcinfo) {
+  return timestamp_of(fcinfo, current_layout_and_epoch());
+}
+
+// flakeid_timestamp(id, layout, epoch_ms): under the layout and epoch given.
+Datum timestamp_with(FunctionCallInfo fcinfo) {
+  return timestamp_of(fcinfo, layout_and_epoch_args(fcinfo, 1));
 }
 
 }  // namespace
@@ -54,3 +73,5 @@ Datum decode_with(FunctionCallInfo fcinfo) {
 
 FLAKEID_SQL_FUNCTION(flakeid_decode, flakeid::pg::decode_current)
 FLAKEID_SQL_FUNCTION(flakeid_decode_with, flakeid::pg::decode_with)
+FLAKEID_SQL_FUNCTION(flakeid_timestamp, flakeid::pg::timestamp_current)
+FLAKEID_SQL_FUNCTION(flakeid_timestamp_with, flakeid::pg::timestamp_with)

@@ -98,6 +98,26 @@ void report_timestamp_out_of_range(std::int64_t id, std::int64_t epoch_ms,
   pg_unreachable();
 }
 
+// Raises the error of a time outside a layout's range (before its epoch or after its end).
+void report_time_outside_layout(Error error, std::int64_t unix_ms, const Layout& layout,
+                                std::int64_t epoch_ms) {
+  const Capacity c = capacity(layout, epoch_ms);
+  // unix_ms_text() returns a static buffer: copy the first before asking for the second.
+  const char* time_text = pstrdup(unix_ms_text(unix_ms));
+  const char* epoch_text = pstrdup(unix_ms_text(epoch_ms));
+  ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                  errmsg("%s is %s of flakeid layout %d,%d,%d,%d", time_text,
+                         error == Error::kTimeBeforeEpoch ? "before the epoch" : "after the range",
+                         layout.timestamp_bits, layout.datacenter_bits, layout.machine_bits,
+                         layout.sequence_bits),
+                  errdetail("The layout holds times from %s to %s.", epoch_text,
+                            c.last_ms_overflows ? "beyond PostgreSQL's calendar"
+                                                : unix_ms_text(c.last_ms)),
+                  errhint("No ID of this layout and epoch can carry that time; check the time, the "
+                          "layout and the epoch.")));
+  pg_unreachable();
+}
+
 // Raises the error of a generator that could not be set up for the current settings.
 void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                         const char* env_name, const char* env_text) {

@@ -45,6 +45,10 @@ ErrorHelp epoch_help(Error error);
 [[noreturn]] void report_timestamp_out_of_range(std::int64_t id, std::int64_t epoch_ms,
                                                 std::uint64_t timestamp_field);
 
+// Raises the error of a time outside a layout's range (before its epoch or after its end).
+[[noreturn]] void report_time_outside_layout(Error error, std::int64_t unix_ms,
+                                             const Layout& layout, std::int64_t epoch_ms);
+
 // Raises the error of a generator that could not be set up for the current settings.
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                                      const char* env_name, const char* env_text);

@@ -187,5 +187,32 @@ TEST(CodecTest, FieldTooWideIsRefused) {
   EXPECT_EQ(encode_error(minimal, {0, 0, 0, 1024}), Error::kFieldValueRange);
 }
 
+// The first and last IDs of a millisecond, worked out by hand:
+// twitter at epoch + 1000 ms: 1000 << 22 = 4194304000, plus 2^22 - 1 = 4194303 of node
+// and sequence bits set: 4198498303. minimal: 1000 << 10 = 1024000, plus 1023: 1025023.
+TEST(CodecTest, FirstAndLastIdOfMillisecond) {
+  constexpr std::int64_t kEpochMs = 1577836800000;
+  const Layout twitter{41, 5, 5, 12};
+  const Layout minimal{53, 0, 0, 10};
+  EXPECT_EQ(first_id_in_ms(twitter, kEpochMs, kEpochMs + 1000).value, 4194304000);
+  EXPECT_EQ(last_id_in_ms(twitter, kEpochMs, kEpochMs + 1000).value, 4198498303);
+  EXPECT_EQ(first_id_in_ms(minimal, kEpochMs, kEpochMs + 1000).value, 1024000);
+  EXPECT_EQ(last_id_in_ms(minimal, kEpochMs, kEpochMs + 1000).value, 1025023);
+  // The epoch itself: ID 0 .. all low bits set.
+  EXPECT_EQ(first_id_in_ms(twitter, kEpochMs, kEpochMs).value, 0);
+  EXPECT_EQ(last_id_in_ms(twitter, kEpochMs, kEpochMs).value, 4194303);
+}
+
+// Outside the layout's range: before the epoch, or past the last timestamp.
+TEST(CodecTest, FirstAndLastIdOutsideRange) {
+  const Layout t32{32, 0, 0, 31};
+  EXPECT_EQ(first_id_in_ms(t32, 1000, 999).error, Error::kTimeBeforeEpoch);
+  EXPECT_EQ(last_id_in_ms(t32, 1000, -5).error, Error::kTimeBeforeEpoch);
+  // 2^32 ms after the epoch is one past the last timestamp (2^32 - 1).
+  EXPECT_EQ(first_id_in_ms(t32, 1000, 1000 + 4294967296).error, Error::kTimeAfterRange);
+  // The last millisecond's last ID is (2^32 - 1) << 31 | (2^31 - 1) = 2^63 - 1.
+  EXPECT_EQ(last_id_in_ms(t32, 1000, 1000 + 4294967295).value, INT64_MAX);
+}
+
 }  // namespace
 }  // namespace flakeid

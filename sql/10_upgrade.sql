@@ -1,0 +1,36 @@
+-- 10_upgrade: the upgrade path from the first version, through the real update script
+-- flakeid--1.0--1.1.sql, and DROP EXTENSION / CREATE EXTENSION again.
+DROP EXTENSION flakeid;
+CREATE EXTENSION flakeid VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
+-- 1.0 has no time-range functions yet.
+SELECT count(*) AS range_functions FROM pg_proc
+WHERE proname IN ('flakeid_timestamp', 'flakeid_min_id', 'flakeid_max_id');
+-- IDs made under 1.0 ...
+CREATE TABLE upgraded (id bigint PRIMARY KEY DEFAULT flakeid_next(), made_in text);
+INSERT INTO upgraded (made_in) SELECT '1.0' FROM generate_series(1, 100);
+ALTER EXTENSION flakeid UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
+-- ... 1.1 adds two forms each of three functions.
+SELECT proname, pronargs, provolatile FROM pg_proc
+WHERE proname IN ('flakeid_timestamp', 'flakeid_min_id', 'flakeid_max_id')
+ORDER BY proname, pronargs;
+-- ... and IDs go on above those made under 1.0.
+INSERT INTO upgraded (made_in) SELECT '1.1' FROM generate_series(1, 100);
+SELECT made_in, count(*) FROM upgraded GROUP BY made_in ORDER BY made_in;
+SELECT (SELECT min(id) FROM upgraded WHERE made_in = '1.1') >
+       (SELECT max(id) FROM upgraded WHERE made_in = '1.0') AS increasing;
+-- 1.0's 8 members (the high-water sequence and 7 functions) plus 1.1's 6 make 14: the
+-- same as a fresh 1.1 install below.
+SELECT count(*) AS members FROM pg_depend
+WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid');
+DROP EXTENSION flakeid CASCADE;
+CREATE EXTENSION flakeid;
+SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
+SELECT count(*) AS members FROM pg_depend
+WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid');
+-- The IDs stay above those made before the drop: the shared state lives on.
+SELECT flakeid_next() > (SELECT max(id) FROM upgraded) AS above_before_drop;
+DROP TABLE upgraded;

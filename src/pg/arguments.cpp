@@ -1,0 +1,25 @@
+// Reading a layout and an epoch passed as arguments.
+#include "arguments.hpp"
+
+#include "epoch.hpp"
+#include "errors.hpp"
+#include "settings.hpp"
+
+namespace flakeid::pg {
+
+// The layout text at argument `layout_arg` and the epoch after it, checked.
+LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg) {
+  const char* layout_text = text_to_cstring(PG_GETARG_TEXT_PP(layout_arg));
+  const Result<Layout> layout = parse_layout(layout_text);
+  if (!layout.ok()) report_bad_layout(layout.error, layout_text);
+  const std::int64_t epoch_ms = PG_GETARG_INT64(layout_arg + 1);
+  if (epoch_ms < 0 || epoch_ms > kMaxEpochMs) report_bad_epoch_ms(epoch_ms);
+  return {layout.value, epoch_ms};
+}
+
+// The database's current layout and epoch.
+LayoutAndEpoch current_layout_and_epoch() {
+  return {layout_setting(), epoch_setting_ms()};
+}
+
+}  // namespace flakeid::pg
