@@ -43,6 +43,10 @@ all:
 	@exit 1
 endif
 
+# PGXS does not track headers: rebuild every object when any of ours changes (the state
+# table's layout in shared memory must agree in every file).
+$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+
 .PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).

@@ -26,7 +26,7 @@ int datacenter_id = kNodeIdFromEnvironment;
 int machine_id = kNodeIdFromEnvironment;
 int clock_tolerance_ms = kToleranceDefaultMs;
 constexpr int kMaxLeadDefaultMs = 1000;
-constexpr int kMaxLeadMaxMs = 3600 * 1000;
+constexpr int kMaxLeadMaxMs = 7 * 24 * 3600 * 1000;  // a week
 int max_clock_lead_ms = kMaxLeadDefaultMs;
 
 enum ClockPolicyChoice { kPolicyWait, kPolicyLogical };

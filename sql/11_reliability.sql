@@ -1,0 +1,65 @@
+-- 11_reliability: the durable high-water mark, the clock policy settings, flakeid_status(),
+-- and the places flakeid_next() refuses to work (like nextval()).
+SET timezone = 'UTC';
+SET flakeid.layout = 'twitter';
+SELECT count(*) AS made FROM flakeid_next_ids(1000);
+
+-- The reservation is about a second ahead of the IDs in use (never behind them), and
+-- lives in the extension's sequence.
+SELECT s.ids_issued >= 1000 AS counted,
+       s.high_water > s.last_issued_at AS reservation_ahead,
+       s.high_water <= s.last_issued_at + interval '1.001 s' AS about_a_second,
+       s.datacenter_id, s.datacenter_id_source, s.machine_id, s.machine_id_source,
+       s.clock_policy
+FROM flakeid_status() AS s WHERE s.layout = 'twitter' AND s.epoch = '2020-01-01 00:00:00+00';
+SELECT last_value > 0 AS reserved FROM flakeid_high_water;
+-- The state table is 64 bytes of header (two counters, padded to the slots' 64-byte
+-- alignment), 64 slots of 64 bytes (layout 16, epoch 8, state 8, four counters 32) and
+-- 256 four-byte database ids: 64 + 4096 + 1024 = 5184 bytes.
+SELECT DISTINCT shared_memory_bytes FROM flakeid_status();
+SELECT size FROM pg_shmem_allocations WHERE name = 'flakeid state table';
+
+-- Crossing the reservation renews it, as any role: the extension moves it, not the user.
+CREATE ROLE regress_flakeid_reader;
+GRANT SELECT ON flakeid_high_water TO regress_flakeid_reader;
+SELECT DISTINCT high_water AS before_ms FROM flakeid_status() \gset
+SELECT pg_sleep(1.1);
+SET ROLE regress_flakeid_reader;
+SELECT flakeid_next() > 0 AS made_by_reader;
+SELECT DISTINCT high_water > :'before_ms' AS renewed FROM flakeid_status();
+-- ... but no role other than the extension may move it.
+SELECT setval('flakeid_high_water', 1);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+REVOKE SELECT ON flakeid_high_water FROM regress_flakeid_reader;
+DROP ROLE regress_flakeid_reader;
+
+-- Like nextval(), flakeid_next() refuses in a read-only transaction (and so on a
+-- standby): it may have to write its reservation.
+BEGIN READ ONLY;
+SELECT flakeid_next();
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN READ ONLY;
+SELECT count(*) FROM flakeid_next_ids(3);
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+-- Decoding needs no writing.
+BEGIN READ ONLY;
+SELECT datacenter_id FROM flakeid_decode(4194463749);
+COMMIT;
+
+-- The clock policy.
+SHOW flakeid.clock_policy;
+SET flakeid.clock_policy = 'logical';
+SET flakeid.max_clock_lead_ms = '2h';
+SHOW flakeid.max_clock_lead_ms;
+SELECT DISTINCT clock_policy FROM flakeid_status();
+SELECT flakeid_next() > 0 AS works_logically;
+SET flakeid.clock_policy = 'sometimes';
+SET flakeid.max_clock_lead_ms = -1;
+SET flakeid.max_clock_lead_ms = '8 d';
+SET flakeid.clock_tolerance_ms = 3600001;
+RESET flakeid.clock_policy;
+RESET flakeid.max_clock_lead_ms;
+RESET flakeid.layout;
