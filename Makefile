@@ -47,7 +47,8 @@ endif
 # table's layout in shared memory must agree in every file).
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
 
-.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format
+.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format clients-deps deb \
+	deb-installcheck
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
 setup:
@@ -122,10 +123,11 @@ format:
 test: setup
 	$(MAKE) check-all
 
-check-all: lint unit unit-sanitize fuzz
+check-all: lint unit unit-sanitize fuzz clients-deps
 	$(MAKE) all
 	$(MAKE) install
 	test/bin/as-postgres.sh $(MAKE) installcheck
+	$(MAKE) deb
 
 demo: setup
 	$(MAKE) all
@@ -148,3 +150,44 @@ bench:
 	$(MAKE) install
 	$(MAKE) build/core_bench
 	bench/bench.sh
+
+# ---- real clients (test/t/031_clients.pl): node-postgres from the npm registry into
+# test/clients/node_modules. Run by root before the tests copy the tree for the postgres
+# user; without npm the Node half of that test is skipped, with a message.
+clients-deps:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "clients-deps: npm missing (make setup installs it); test/t/031_clients.pl will skip Node"; \
+	elif [ -f test/clients/package-lock.json ]; then \
+	  cd test/clients && npm ci --no-audit --no-fund; \
+	else \
+	  cd test/clients && npm install --no-audit --no-fund; \
+	fi
+
+# ---- make deb: a Debian package built by pg_buildext (debian/), in a scratch copy of the
+# tree under /tmp; the .deb lands in build/. make deb-installcheck installs it with dpkg
+# and runs the pg_regress suite against the installed files. make test builds the package
+# (about 15 s) but does not install it.
+DEB_PACKAGES = debhelper postgresql-server-dev-all
+
+deb:
+	test/bin/setup-debian.sh $(DEB_PACKAGES)
+	@v=$$(sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control); \
+	  d=$$(dpkg-parsechangelog -S Version); \
+	  m=$$(sed -n 's/^   "version": "\(.*\)",$$/\1/p' META.json); \
+	  [ "$$d" = "$$v.0" ] && [ "$$m" = "$$v.0" ] || { echo "version mismatch: flakeid.control" \
+	    "$$v, debian/changelog $$d, META.json $$m (all should be $$v.0)" >&2; exit 1; }
+	@set -e; tmp=$$(mktemp -d /tmp/flakeid-deb.XXXXXX); \
+	  mkdir $$tmp/flakeid; \
+	  tar --exclude=.git --exclude=./build --exclude=./test/clients/node_modules \
+	    --exclude='*.o' --exclude='*.so' --exclude='*.bc' --exclude=./tmp_check \
+	    --exclude=./tmp_check_regress --exclude=./results -cf - . | tar -C $$tmp/flakeid -xf -; \
+	  (cd $$tmp/flakeid && dpkg-buildpackage -us -uc -b) > $$tmp/build.log 2>&1 \
+	    || { tail -n 60 $$tmp/build.log; echo "make deb failed: log in $$tmp/build.log" >&2; exit 1; }; \
+	  mkdir -p build; rm -f build/postgresql-*-flakeid*.deb; cp $$tmp/*.deb build/; rm -rf $$tmp
+	@ls -l build/*.deb
+	@dpkg-deb -c build/postgresql-*-flakeid_*.deb | grep -E '\.(so|control|sql)$$'
+
+deb-installcheck:
+	@ls build/postgresql-*-flakeid_*.deb >/dev/null 2>&1 || $(MAKE) deb
+	dpkg -i build/postgresql-*-flakeid_*.deb
+	debian/tests/installcheck

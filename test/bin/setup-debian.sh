@@ -10,7 +10,11 @@ packages=(
   clang libclang-rt-14-dev         # fuzzing of the core (libFuzzer runtime: no Recommends)
   libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
   faketime                         # real clock faults in the fault tests
+  python3-psycopg2 nodejs          # real clients in test/t/031_clients.pl
 )
+# npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
+# NodeSource) bundles npm and conflicts with Debian's package: only ask for it when missing.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 # Extra packages a caller asks for (e.g. the benchmarks): setup-debian.sh PKG...
 packages+=("$@")
 
