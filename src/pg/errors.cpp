@@ -168,14 +168,16 @@ void report_step_error(const Step& step, const Generator& generator, std::int64_
                        "server's clock.")));
       break;
     case Error::kClockMovedBackwards:
-      ereport(ERROR, (errcode(ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS),
-                      errmsg("clock moved backwards: it is %llu ms behind the last flakeid issued",
-                             static_cast<unsigned long long>(step.behind_ms)),
-                      errdetail("flakeid waits out steps back of up to %lld ms "
-                                "(flakeid.clock_tolerance_ms); issuing now could repeat an ID.",
-                                static_cast<long long>(tolerance_ms)),
-                      errhint("Check the server's time synchronisation (NTP). IDs resume once the "
-                              "clock passes the last ID issued.")));
+      ereport(
+          ERROR,
+          (errcode(ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS),
+           errmsg("clock moved backwards: it is %llu ms behind the last flakeid issued or reserved",
+                  static_cast<unsigned long long>(step.behind_ms)),
+           errdetail("flakeid waits out steps back of up to %lld ms "
+                     "(flakeid.clock_tolerance_ms); issuing now could repeat an ID.",
+                     static_cast<long long>(tolerance_ms)),
+           errhint("Check the server's time synchronisation (NTP). IDs resume once the "
+                   "clock passes the last ID issued.")));
       break;
     default:
       ereport(ERROR,

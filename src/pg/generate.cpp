@@ -6,6 +6,8 @@ extern "C" {
 #include "tcop/utility.h"
 }
 
+#include <algorithm>
+
 #include "clock.hpp"
 #include "errors.hpp"
 #include "generator.hpp"
@@ -53,27 +55,30 @@ void wait_until(std::int64_t until_ms) {
   }
 }
 
-// After a restart, a crash or a promotion, the clock may be behind IDs this database
-// already holds; they all lie below its high-water mark. The first backend of the
-// database since the server started makes sure new IDs come above it: after a quick
-// restart it waits (at most about a second) for the clock to pass the mark; when the clock
-// is further behind, it moves the shared state past the mark, so the generator refuses
-// (or, under the logical clock policy, runs ahead) instead of repeating an ID. Returns the
-// high-water mark.
+// After a restart, a crash or a promotion, the clock may be behind IDs already handed
+// out: those of this database lie below its high-water mark, and those of every database
+// on the server below the server's own mark (or, after a promotion, below the last commit
+// replayed from the old primary). The first backend of each database since the server
+// started makes sure new IDs come above both: after a quick restart it waits (about a
+// second at most) for the clock to pass them; when the clock is further behind, it moves
+// the shared state past them, so the generator refuses (or, under the logical clock
+// policy, runs ahead) instead of repeating an ID. Returns the reservation in force: the
+// earlier of this database's mark and the server's.
 std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot,
                                      std::int64_t tolerance_ms) {
-  const std::int64_t high_water = high_water_read();
+  const std::int64_t reserved = std::min(high_water_read(), server_mark_read());
   StateTable* table = shared_state_table();
   const std::uint32_t database = static_cast<std::uint32_t>(MyDatabaseId);
-  if (table->database_resumed(database)) return high_water;
-  const std::int64_t ahead = high_water - wall_clock_ms();
+  if (table->database_resumed(database)) return reserved;
+  const std::int64_t floor_ms = std::max(high_water_read(), server_last_up_ms());
+  const std::int64_t ahead = floor_ms - wall_clock_ms();
   if (ahead > kReservationAheadMs + tolerance_ms) {
-    Generator::advance(slot->state, generator.value_at_ms(high_water));
-    return high_water;  // not marked: checked again until the clock has caught up
+    Generator::advance(slot->state, generator.value_at_ms(floor_ms));
+  } else if (ahead > 0) {
+    wait_until(floor_ms);
   }
-  if (ahead > 0) wait_until(high_water);
   table->mark_database_resumed(database);
-  return high_water;
+  return reserved;
 }
 
 // Builds the generator for the current settings and finds its shared slot.

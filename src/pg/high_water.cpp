@@ -3,12 +3,23 @@
 // the reservation it last saw, and comes here about once a second.
 #include "high_water.hpp"
 
+#include <sys/file.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "time_convert.hpp"
+
 extern "C" {
 #include "access/genam.h"
+#include "access/xact.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_extension.h"
+#include "access/xlogrecovery.h"
+#include "storage/fd.h"
 #include "utils/fmgroids.h"
 #include "commands/extension.h"
 #include "storage/lmgr.h"
@@ -21,6 +32,9 @@ namespace flakeid::pg {
 namespace {
 
 constexpr const char* kSequenceName = "flakeid_high_water";
+// The server's own mark, in the data directory: "%020lld\n".
+constexpr const char* kServerMarkFile = "flakeid_high_water";
+constexpr int kServerMarkWidth = 21;
 
 // The schema flakeid is installed in (get_extension_schema() is exported from 16 on).
 Oid extension_schema(Oid extension) {
@@ -85,6 +99,47 @@ std::int64_t read_sequence(Oid sequence) {
   return DatumGetInt64(DirectFunctionCall1(pg_sequence_last_value, ObjectIdGetDatum(sequence)));
 }
 
+// Makes sure this database's sequence covers `issued_ms`; returns its reservation.
+std::int64_t database_mark_cover(std::int64_t issued_ms) {
+  const Oid sequence = sequence_oid();
+  // Backends of this database may race to advance it: serialise them, so the sequence
+  // only ever moves forward. The lock is dropped at once, not held to commit.
+  LockRelationOid(sequence, ShareUpdateExclusiveLock);
+  const SavedUser saved = become_superuser();
+  std::int64_t reserved = read_sequence(sequence);
+  if (issued_ms >= reserved) {
+    reserved = issued_ms + kReservationAheadMs;
+    DirectFunctionCall2(setval_oid, ObjectIdGetDatum(sequence), Int64GetDatum(reserved));
+  }
+  // A transaction id makes the commit flush the WAL, and with it the reservation, whether
+  // this backend or another wrote it: even a SELECT flakeid_next() hands out no ID whose
+  // reservation a crash could lose.
+  (void)GetTopTransactionId();
+  restore_user(saved);
+  UnlockRelationOid(sequence, ShareUpdateExclusiveLock);
+  return reserved;
+}
+
+// The server's mark file, opened and locked (flock) against the other backends.
+int open_server_mark() {
+  const int fd = OpenTransientFile(kServerMarkFile, O_RDWR | O_CREAT | PG_BINARY);
+  if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+    ereport(ERROR,
+            (errcode_for_file_access(),
+             errmsg("could not open and lock flakeid's mark file \"%s\": %m", kServerMarkFile),
+             errhint("flakeid keeps the server's high-water mark in the data directory, "
+                     "which the server must be able to write.")));
+  }
+  return fd;
+}
+
+// The mark in an open mark file (0 when it is new or unreadable).
+std::int64_t read_server_mark(int fd) {
+  char text[kServerMarkWidth + 1] = {0};
+  if (pg_pread(fd, text, kServerMarkWidth, 0) != kServerMarkWidth) return 0;
+  return strtoll(text, nullptr, 10);
+}
+
 }  // namespace
 
 // This database's high-water mark in Unix ms.
@@ -96,23 +151,42 @@ std::int64_t high_water_read() {
   return value;
 }
 
-// Makes sure the reservation covers `issued_ms`; returns the reservation in force.
+// Makes sure both marks cover `issued_ms`; returns the earlier of the two reservations.
 std::int64_t high_water_cover(std::int64_t issued_ms) {
-  const Oid sequence = sequence_oid();
-  // Backends of this database may race to advance it: serialise them, so the sequence
-  // only ever moves forward. The lock is dropped at once, not held to commit.
-  LockRelationOid(sequence, ShareUpdateExclusiveLock);
-  const SavedUser saved = become_superuser();
-  std::int64_t reserved = read_sequence(sequence);
-  if (issued_ms >= reserved) {
-    reserved = issued_ms + kReservationAheadMs;
-    // setval writes WAL and takes a transaction id, so the commit of any row holding an
-    // ID below `reserved` flushes the reservation first.
-    DirectFunctionCall2(setval_oid, ObjectIdGetDatum(sequence), Int64GetDatum(reserved));
+  const std::int64_t database_reserved = database_mark_cover(issued_ms);
+  const int fd = open_server_mark();
+  std::int64_t server_reserved = read_server_mark(fd);
+  if (issued_ms >= server_reserved) {
+    server_reserved = issued_ms + kReservationAheadMs;
+    char text[kServerMarkWidth + 1];
+    snprintf(text, sizeof(text), "%020lld\n", static_cast<long long>(server_reserved));
+    // One sector, written in place and synced before the ID is handed out.
+    if (pg_pwrite(fd, text, kServerMarkWidth, 0) != kServerMarkWidth || pg_fsync(fd) != 0) {
+      ereport(ERROR, (errcode_for_file_access(),
+                      errmsg("could not write flakeid's mark file \"%s\": %m", kServerMarkFile)));
+    }
   }
-  restore_user(saved);
-  UnlockRelationOid(sequence, ShareUpdateExclusiveLock);
-  return reserved;
+  (void)flock(fd, LOCK_UN);
+  CloseTransientFile(fd);
+  return std::min(database_reserved, server_reserved);
+}
+
+// The server's mark in Unix ms: no ID of any database of the server has a timestamp at or
+// above it. 0 when none was reserved yet.
+std::int64_t server_mark_read() {
+  const int fd = open_server_mark();
+  const std::int64_t mark = read_server_mark(fd);
+  (void)flock(fd, LOCK_UN);
+  CloseTransientFile(fd);
+  return mark;
+}
+
+// The latest moment this server is known to have handed out IDs before it started.
+std::int64_t server_last_up_ms() {
+  std::int64_t last_up = server_mark_read();
+  const TimestampTz replayed = GetLatestXTime();
+  if (replayed != 0) last_up = std::max(last_up, timestamptz_to_unix_ms(replayed) + 1);
+  return last_up;
 }
 
 }  // namespace flakeid::pg

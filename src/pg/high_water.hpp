@@ -17,8 +17,18 @@ constexpr std::int64_t kReservationAheadMs = 1000;
 // or above it. Read from the sequence; 0 when nothing was reserved yet.
 std::int64_t high_water_read();
 
-// Makes sure the reservation covers `issued_ms`, advancing the sequence (one WAL record)
-// to issued_ms + kReservationAheadMs when it does not. Returns the reservation in force.
+// Makes sure the reservations cover `issued_ms`: this database's sequence (one WAL record)
+// and the server's mark file in the data directory (one fsync), each moved to
+// issued_ms + kReservationAheadMs when it does not. Returns the earlier of the two.
 std::int64_t high_water_cover(std::int64_t issued_ms);
+
+// The server's mark in Unix ms, kept in the data directory: no ID of any database of the
+// server has a timestamp at or above it. 0 when none was reserved yet.
+std::int64_t server_mark_read();
+
+// The latest moment, in Unix ms, that this server is known to have handed out IDs before
+// it started: its own mark file (every database's IDs lie below it), or, after a
+// promotion, the last commit the standby replayed from its primary.
+std::int64_t server_last_up_ms();
 
 }  // namespace flakeid::pg
