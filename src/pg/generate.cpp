@@ -10,6 +10,7 @@ extern "C" {
 
 #include "clock.hpp"
 #include "errors.hpp"
+#include "generate.hpp"
 #include "generator.hpp"
 #include "high_water.hpp"
 #include "settings.hpp"
@@ -28,9 +29,25 @@ struct Active {
   // This database's high-water mark as this backend last saw it: IDs below it are
   // covered by a durable reservation; the first ID at or above it renews it.
   std::int64_t reserved_until_ms = 0;
+  // IDs this backend made and has not yet added to the slot's counter: adding each one
+  // there would put a second atomic instruction on the hot path.
+  std::uint64_t unflushed_ids = 0;
 };
 
 Active active;
+
+// Adds the IDs this backend made to its slot's shared counter.
+void flush_counters() {
+  if (active.slot != nullptr && active.unflushed_ids != 0) {
+    active.slot->counters.ids_issued.fetch_add(active.unflushed_ids, std::memory_order_relaxed);
+    active.unflushed_ids = 0;
+  }
+}
+
+// before_shmem_exit callback: the counts of a backend that ends are not lost.
+void flush_counters_at_exit(int, Datum) {
+  flush_counters();
+}
 
 // Waits until the wall clock reads `until_ms`, holding no lock, interruptibly: sleeps on
 // the latch while more than a millisecond is left, then in short naps, and spins on the
@@ -108,6 +125,12 @@ void resolve_settings() {
                     errhint("Use fewer distinct flakeid.layout and flakeid.epoch values.")));
   }
   const std::int64_t reserved = resume_above_high_water(made.value, slot, policy.tolerance_ms);
+  static bool exit_callback_registered = false;
+  if (!exit_callback_registered) {
+    before_shmem_exit(flush_counters_at_exit, 0);
+    exit_callback_registered = true;
+  }
+  flush_counters();  // to the slot they were made in
   active.generator = made.value;
   active.slot = slot;
   active.tolerance_ms = policy.tolerance_ms;
@@ -130,13 +153,15 @@ Step reserve(Active& a, std::uint64_t want) {
     const Step step = a.generator.reserve_with_clock(
         a.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, want);
     if (likely(step.kind == Step::Kind::kIssued)) {
-      counters.ids_issued.fetch_add(step.count, std::memory_order_relaxed);
+      a.unflushed_ids += step.count;
       const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);
       if (unlikely(last_ms >= a.reserved_until_ms)) {
+        flush_counters();  // about once a second
         a.reserved_until_ms = high_water_cover(last_ms);
       }
       return step;
     }
+    flush_counters();
     if (step.kind == Step::Kind::kWait) {
       (step.behind_ms > 0 ? counters.clock_waits : counters.sequence_waits)
           .fetch_add(1, std::memory_order_relaxed);
@@ -201,6 +226,11 @@ Datum next_ids(FunctionCallInfo fcinfo) {
 }
 
 }  // namespace
+
+// Adds this backend's counts to the shared counters, for flakeid_status().
+void generator_flush_counters() {
+  flush_counters();
+}
 
 }  // namespace flakeid::pg
 

@@ -1,6 +1,7 @@
 // flakeid_status(): what the generator has done since the server started.
 #include "guard.hpp"
 
+#include "generate.hpp"
 #include "high_water.hpp"
 #include "record.hpp"
 #include "settings.hpp"
@@ -40,6 +41,7 @@ Datum status(FunctionCallInfo fcinfo) {
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
     funcctx->tuple_desc = result_tupdesc(fcinfo);
+    generator_flush_counters();
     StatusScan* scan = static_cast<StatusScan*>(palloc0(sizeof(StatusScan)));
     scan->table = shared_state_table();
     scan->high_water_ms = high_water_read();
