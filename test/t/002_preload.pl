@@ -4,10 +4,12 @@
 use strict;
 use warnings FATAL => 'all';
 
-use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $clients = 3;          # pgbench clients per database
 my $transactions = 300;   # per client
@@ -109,28 +111,8 @@ is( $node->safe_psql(
 	'the generator state lives in shared memory');
 
 # A few clients on both databases at the same time.
-my $script = PostgreSQL::Test::Utils::tempdir() . '/insert.sql';
-PostgreSQL::Test::Utils::append_to_file(
-	$script, qq{INSERT INTO t DEFAULT VALUES;
-INSERT INTO t (id) SELECT flakeid_next_ids($batch);
-});
-my %run;
-for my $db (@databases)
-{
-	my ($out, $err) = ('', '');
-	my @cmd = (
-		'pgbench', '--no-vacuum',
-		"--client=$clients", "--transactions=$transactions",
-		"--file=$script", '--host=' . $node->host,
-		'--port=' . $node->port, $db);
-	$run{$db} = {
-		harness => IPC::Run::start(
-			\@cmd, '>', \$out, '2>', \$err,
-			IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default)),
-		out => \$out,
-		err => \$err
-	};
-}
+my $script = pgbench_insert_script($batch);
+my %run = start_pgbench($node, $script, $clients, $transactions, @databases);
 my (@all_ids, %rows);
 for my $db (@databases)
 {

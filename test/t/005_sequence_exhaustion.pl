@@ -9,6 +9,9 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep time);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $clients = 2;         # pgbench clients per database
 my $transactions = 100;  # per client
@@ -39,29 +42,9 @@ for my $db (@databases)
 	});
 }
 
-my $script = PostgreSQL::Test::Utils::tempdir() . '/insert.sql';
-PostgreSQL::Test::Utils::append_to_file(
-	$script, qq{INSERT INTO t DEFAULT VALUES;
-INSERT INTO t (id) SELECT flakeid_next_ids($batch);
-});
-my %run;
+my $script = pgbench_insert_script($batch);
 my $started = time;
-for my $db (@databases)
-{
-	my ($out, $err) = ('', '');
-	my @cmd = (
-		'pgbench', '--no-vacuum',
-		"--client=$clients", "--transactions=$transactions",
-		"--file=$script", '--host=' . $node->host,
-		'--port=' . $node->port, $db);
-	$run{$db} = {
-		harness => IPC::Run::start(
-			\@cmd, '>', \$out, '2>', \$err,
-			IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default)),
-		out => \$out,
-		err => \$err
-	};
-}
+my %run = start_pgbench($node, $script, $clients, $transactions, @databases);
 for my $db (@databases)
 {
 	my $ok = $run{$db}{harness}->finish;

@@ -12,52 +12,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep time);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
-my $libfaketime = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-# libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
-# not a reason to skip the fault tests.
-BAIL_OUT("libfaketime is missing ($libfaketime): install the Debian package faketime")
-  unless -f $libfaketime;
-
-# The server's clock offset from the real time, as libfaketime reads it on every call:
-# "+0", "-0.005" (5 ms back), "-3600" (an hour back). Written by rename, so the server
-# never reads a half-written file.
-my $clock_file = PostgreSQL::Test::Utils::tempdir() . '/faketime.rc';
-
-sub set_clock
-{
-	my ($offset) = @_;
-	open my $fh, '>', "$clock_file.new" or die "$clock_file.new: $!";
-	print $fh "$offset\n";
-	close $fh or die "$clock_file.new: $!";
-	rename "$clock_file.new", $clock_file or die "$clock_file: $!";
-	return;
-}
-
-# Starts the node under libfaketime. Only the server (and the pg_ctl that starts it) is
-# faked: psql and pgbench run on the real clock. The monotonic clock is left alone, so
-# PostgreSQL's timeouts and latch waits are not stretched by the steps.
-sub start_faked
-{
-	my ($node) = @_;
-	local $ENV{LD_PRELOAD} = $libfaketime;
-	local $ENV{FAKETIME_TIMESTAMP_FILE} = $clock_file;
-	local $ENV{FAKETIME_NO_CACHE} = '1';
-	local $ENV{FAKETIME_DONT_FAKE_MONOTONIC} = '1';
-	local $ENV{NO_FAKE_STAT} = '1';
-	$node->start;
-	return;
-}
-
-# The server's clock minus the real one, in seconds.
-sub clock_offset
-{
-	my ($node) = @_;
-	my $before = time;
-	my $server = $node->safe_psql('postgres',
-		'SELECT extract(epoch FROM clock_timestamp())');
-	return $server - ($before + time) / 2;
-}
+require_libfaketime();
 
 # The counters of flakeid_status() (minimal layout: the one row of this server).
 sub counters
@@ -347,12 +306,7 @@ is($c5->{clock_errors}, $c4->{clock_errors}, 'and clock_errors does not');
 set_clock('+0');
 
 # Every ID of the test: none repeats, and in the order they were made they increase.
-my ($total, $distinct, $not_increasing) = split /\|/,
-  $node->safe_psql(
-	'postgres', q{
-	SELECT count(*), count(DISTINCT id),
-	       count(*) FILTER (WHERE id <= prev)
-	FROM (SELECT id, lag(id) OVER (ORDER BY seq) AS prev FROM ids) s});
+my ($total, $distinct, $not_increasing) = id_order_counts($node, 'ids');
 note "all phases: $total IDs, $distinct distinct, $not_increasing not above the one before";
 is($distinct, $total, 'no ID of the test repeats');
 is($not_increasing, 0, 'in the order they were made, the IDs strictly increase');

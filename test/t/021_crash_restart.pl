@@ -14,50 +14,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep time);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
-my $libfaketime = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-# libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
-# not a reason to skip the fault tests.
-BAIL_OUT("libfaketime is missing ($libfaketime): install the Debian package faketime")
-  unless -f $libfaketime;
-
-# The server's clock offset from the real time ("+0", "-3600", "-0.2"), read by
-# libfaketime on every call; written by rename, never half-written.
-my $clock_file = PostgreSQL::Test::Utils::tempdir() . '/faketime.rc';
-
-sub set_clock
-{
-	my ($offset) = @_;
-	open my $fh, '>', "$clock_file.new" or die "$clock_file.new: $!";
-	print $fh "$offset\n";
-	close $fh or die "$clock_file.new: $!";
-	rename "$clock_file.new", $clock_file or die "$clock_file: $!";
-	return;
-}
-
-# Starts the node under libfaketime: only the server and its pg_ctl are faked, and not
-# their monotonic clock (PostgreSQL's timeouts).
-sub start_faked
-{
-	my ($node) = @_;
-	local $ENV{LD_PRELOAD} = $libfaketime;
-	local $ENV{FAKETIME_TIMESTAMP_FILE} = $clock_file;
-	local $ENV{FAKETIME_NO_CACHE} = '1';
-	local $ENV{FAKETIME_DONT_FAKE_MONOTONIC} = '1';
-	local $ENV{NO_FAKE_STAT} = '1';
-	$node->start;
-	return;
-}
-
-# The server's clock minus the real one, in seconds.
-sub clock_offset
-{
-	my ($node) = @_;
-	my $before = time;
-	my $server = $node->safe_psql('postgres',
-		'SELECT extract(epoch FROM clock_timestamp())');
-	return $server - ($before + time) / 2;
-}
+require_libfaketime();
 
 my $node = PostgreSQL::Test::Cluster->new('crash_restart');
 $node->init;
@@ -92,24 +53,6 @@ sub commit_ids
 	return;
 }
 
-# One attempt in a new session to insert $n IDs of $phase after $settings: the number of
-# IDs committed, or the SQLSTATE of the error.
-sub attempt
-{
-	my ($phase, $n, $settings) = @_;
-	$settings //= '';
-	my ($ret, $out, $err) = $node->psql(
-		'postgres', qq{
-		\\set VERBOSITY verbose
-		$settings
-		INSERT INTO t (phase) SELECT '$phase' FROM generate_series(1, $n);
-		SELECT 'inserted';});
-	return ('ok', $n) if $ret == 0 && $out =~ /inserted/;
-	my ($state) = $err =~ /ERROR:  ([0-9A-Z]{5}):/;
-	note "attempt in phase $phase: " . (split /\n/, $err)[0];
-	return ('error', $state // 'none');
-}
-
 # Attempts until IDs come, for at most 15 s: whether they came, the SQLSTATEs of the
 # refusals before, and the seconds it took.
 sub attempt_until_ok
@@ -119,7 +62,7 @@ sub attempt_until_ok
 	my @refusals;
 	while (time < $started + 15)
 	{
-		my ($kind, $what) = attempt($phase, $n, $settings);
+		my ($kind, $what) = attempt($node, $phase, $n, $settings);
 		return (1, \@refusals, time - $started) if $kind eq 'ok';
 		push @refusals, $what;
 		sleep 0.1;
@@ -163,25 +106,11 @@ is($node->safe_psql('postgres', "SELECT count(*), max(id) FROM t WHERE phase = '
 	"$committed|$max_committed", 'every committed ID survived the crash');
 
 # Default policy: each attempt, in a new session, is refused or gives IDs above them all.
-my (%outcomes, @states);
-for my $i (1 .. 5)
-{
-	my ($kind, $what) = attempt('hour behind', 10);
-	$outcomes{$kind}++;
-	push @states, $what if $kind eq 'error';
-}
-my ($ret, $out, $err) = $node->psql(
-	'postgres', q{
-	\set VERBOSITY verbose
-	SELECT count(*) FROM flakeid_next_ids(10);});
-note "5 attempts an hour behind: "
-  . ($outcomes{ok} // 0)
-  . " gave IDs, "
-  . ($outcomes{error} // 0)
-  . " were refused (@states)";
+my ($states, $summary, $ret, $err) = attempts_then_next_ids($node, 'hour behind', 5, 10);
+note "5 attempts an hour behind: $summary";
 is(count_not_above('hour behind', $max_committed),
 	0, 'an hour behind after a crash: no new ID at or below a committed one');
-is(scalar(grep { $_ ne 'FL001' } @states),
+is(scalar(grep { $_ ne 'FL001' } @$states),
 	0, 'every refusal is FL001 (clock moved backwards)');
 ok($ret == 0 || $err =~ /ERROR:  FL001/,
 	'flakeid_next_ids() is refused with FL001 too, or gives IDs')
@@ -193,10 +122,7 @@ note "flakeid_status().high_water after the restart: $high_water";
 is($last_issued, 't', 'the shared state was moved up to the high-water mark');
 
 # Logical policy with a lead of 2 hours: IDs above every committed one.
-my ($kind, $what) = attempt(
-	'logical', 1000, q{
-	SET flakeid.clock_policy = 'logical';
-	SET flakeid.max_clock_lead_ms = '2h';});
+my ($kind, $what) = attempt($node, 'logical', 1000, logical_settings());
 is("$kind $what", 'ok 1000', 'under the logical policy with a 2 h lead, IDs are issued');
 my ($logical_min, $ahead) = split /\|/,
   $node->safe_psql(
@@ -258,11 +184,7 @@ is(count_not_above('quick restart', $max_quick),
 	0, 'and they are above every ID committed before the crash');
 
 # Every ID of the test: none repeats; in the order they were made they increase.
-my ($total, $distinct, $not_increasing) = split /\|/,
-  $node->safe_psql(
-	'postgres', q{
-	SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE id <= prev)
-	FROM (SELECT id, lag(id) OVER (ORDER BY seq) AS prev FROM t) s});
+my ($total, $distinct, $not_increasing) = id_order_counts($node, 't');
 note "all phases: $total IDs, $distinct distinct, $not_increasing not above the one before";
 is($distinct, $total, 'no ID of the test repeats');
 is($not_increasing, 0, 'in the order they were made, the IDs strictly increase');
@@ -285,7 +207,7 @@ my $xa_ids = $node->safe_psql('xa', q{SELECT string_agg(id::text, ',') FROM t});
 $node->stop('immediate');
 set_clock('-1.5');
 start_faked($node);
-($ret, $out, $err) = $node->psql(
+($ret, my $out, $err) = $node->psql(
 	'xb', q{
 	\set VERBOSITY verbose
 	INSERT INTO t SELECT FROM generate_series(1, 100);

@@ -10,68 +10,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep time);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
-my $libfaketime = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-# libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
-# not a reason to skip the fault tests.
-BAIL_OUT("libfaketime is missing ($libfaketime): install the Debian package faketime")
-  unless -f $libfaketime;
-
-# The standby's clock offset from the real time ("-3600", "+0"), read by
-# libfaketime on every call; written by rename, never half-written.
-my $clock_file = PostgreSQL::Test::Utils::tempdir() . '/faketime.rc';
-
-sub set_clock
-{
-	my ($offset) = @_;
-	open my $fh, '>', "$clock_file.new" or die "$clock_file.new: $!";
-	print $fh "$offset\n";
-	close $fh or die "$clock_file.new: $!";
-	rename "$clock_file.new", $clock_file or die "$clock_file: $!";
-	return;
-}
-
-# Starts a node under libfaketime: only the server and its pg_ctl are faked, and not
-# their monotonic clock (PostgreSQL's timeouts).
-sub start_faked
-{
-	my ($node) = @_;
-	local $ENV{LD_PRELOAD} = $libfaketime;
-	local $ENV{FAKETIME_TIMESTAMP_FILE} = $clock_file;
-	local $ENV{FAKETIME_NO_CACHE} = '1';
-	local $ENV{FAKETIME_DONT_FAKE_MONOTONIC} = '1';
-	local $ENV{NO_FAKE_STAT} = '1';
-	$node->start;
-	return;
-}
-
-# A node's clock minus the real one, in seconds.
-sub clock_offset
-{
-	my ($node) = @_;
-	my $before = time;
-	my $server = $node->safe_psql('postgres',
-		'SELECT extract(epoch FROM clock_timestamp())');
-	return $server - ($before + time) / 2;
-}
-
-# One attempt in a new session on $node to insert $n IDs of $phase after $settings: the
-# number of IDs committed, or the SQLSTATE of the error.
-sub attempt
-{
-	my ($node, $phase, $n, $settings) = @_;
-	$settings //= '';
-	my ($ret, $out, $err) = $node->psql(
-		'postgres', qq{
-		\\set VERBOSITY verbose
-		$settings
-		INSERT INTO t (phase) SELECT '$phase' FROM generate_series(1, $n);
-		SELECT 'inserted';});
-	return ('ok', $n) if $ret == 0 && $out =~ /inserted/;
-	my ($state) = $err =~ /ERROR:  ([0-9A-Z]{5}):/;
-	note "attempt in phase $phase on " . $node->name . ': ' . (split /\n/, $err)[0];
-	return ('error', $state // 'none');
-}
+require_libfaketime();
 
 my $primary = PostgreSQL::Test::Cluster->new('primary');
 $primary->init(allows_streaming => 1);
@@ -148,38 +91,22 @@ $standby->poll_query_until('postgres', 'SELECT NOT pg_is_in_recovery()')
 
 # Default policy: each attempt, in a new session, is refused or gives IDs above the
 # primary's.
-my (%outcomes, @states);
-for my $i (1 .. 3)
-{
-	my ($kind, $what) = attempt($standby, 'hour behind', 10);
-	$outcomes{$kind}++;
-	push @states, $what if $kind eq 'error';
-}
-($ret, $out, $err) = $standby->psql(
-	'postgres', q{
-	\set VERBOSITY verbose
-	SELECT count(*) FROM flakeid_next_ids(10);});
-note "promoted, an hour behind: 3 attempts: "
-  . ($outcomes{ok} // 0)
-  . " gave IDs, "
-  . ($outcomes{error} // 0)
-  . " were refused (@states)";
+(my $states, my $summary, $ret, $err) =
+  attempts_then_next_ids($standby, 'hour behind', 3, 10);
+note "promoted, an hour behind: 3 attempts: $summary";
 is( $standby->safe_psql(
 		'postgres',
 		"SELECT count(*) FROM t WHERE phase = 'hour behind' AND id <= $max_primary"),
 	0,
 	'promoted an hour behind: no new ID at or below an ID of the primary');
-is(scalar(grep { $_ ne 'FL001' } @states),
+is(scalar(grep { $_ ne 'FL001' } @$states),
 	0, 'every refusal is FL001 (clock moved backwards)');
 ok($ret == 0 || $err =~ /ERROR:  FL001/,
 	'flakeid_next_ids() is refused with FL001 too, or gives IDs')
   or diag($err);
 
 # Logical policy with a lead of 2 hours: IDs above every ID of the primary.
-my ($kind, $what) = attempt(
-	$standby, 'logical', 1000, q{
-	SET flakeid.clock_policy = 'logical';
-	SET flakeid.max_clock_lead_ms = '2h';});
+my ($kind, $what) = attempt($standby, 'logical', 1000, logical_settings());
 is("$kind $what", 'ok 1000', 'under the logical policy with a 2 h lead, IDs are issued');
 my ($logical_min, $logical_not_above) = split /\|/,
   $standby->safe_psql(
@@ -216,11 +143,7 @@ is( $standby->safe_psql(
 
 # Every ID of the primary and the promoted standby: none repeats, and in the order they
 # were made they increase.
-my ($total, $distinct, $not_increasing) = split /\|/,
-  $standby->safe_psql(
-	'postgres', q{
-	SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE id <= prev)
-	FROM (SELECT id, lag(id) OVER (ORDER BY seq) AS prev FROM t) s});
+my ($total, $distinct, $not_increasing) = id_order_counts($standby, 't');
 note "primary and promoted standby: $total IDs, $distinct distinct, "
   . "$not_increasing not above the one before";
 is($distinct, $total, 'no ID of the primary and the promoted standby repeats');

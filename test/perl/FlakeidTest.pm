@@ -1,0 +1,177 @@
+# Helpers shared by the TAP tests in test/t: the libfaketime clock of the fault tests
+# (020-022), their attempts and ID checks, and the pgbench runs of 002 and 005. Load with
+#   use FindBin; use lib "$FindBin::RealBin/../perl"; use FlakeidTest;
+package FlakeidTest;
+
+use strict;
+use warnings FATAL => 'all';
+
+use Exporter 'import';
+use IPC::Run;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+
+our @EXPORT = qw(
+  require_libfaketime set_clock start_faked clock_offset
+  logical_settings attempt attempts_then_next_ids id_order_counts
+  pgbench_insert_script start_pgbench);
+
+# libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
+# not a reason to skip the fault tests.
+my $libfaketime = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+# The faked servers' clock offset from the real time: "+0", "-0.005" (5 ms back), "-3600"
+# (an hour back), read by libfaketime on every call. Made on first use, as the test's
+# temporary directory exists only once the test runs.
+my $clock_file;
+
+# Bails out of the test unless libfaketime is installed.
+sub require_libfaketime
+{
+	BAIL_OUT(
+		"libfaketime is missing ($libfaketime): install the Debian package faketime")
+	  unless -f $libfaketime;
+	return;
+}
+
+# The clock offset file's path, made in the test's temporary directory on first use.
+sub _clock_file
+{
+	$clock_file //= PostgreSQL::Test::Utils::tempdir() . '/faketime.rc';
+	return $clock_file;
+}
+
+# Sets the faked clock's offset from the real time (written by rename: never half-read).
+sub set_clock
+{
+	my ($offset) = @_;
+	my $file = _clock_file();
+	open my $fh, '>', "$file.new" or die "$file.new: $!";
+	print $fh "$offset\n";
+	close $fh or die "$file.new: $!";
+	rename "$file.new", $file or die "$file: $!";
+	return;
+}
+
+# Starts a node under libfaketime (its server and pg_ctl; not their monotonic clock).
+sub start_faked
+{
+	# psql and pgbench run on the real clock; the monotonic clock is left alone, so
+	# PostgreSQL's timeouts and latch waits are not stretched by the steps.
+	my ($node) = @_;
+	local $ENV{LD_PRELOAD} = $libfaketime;
+	local $ENV{FAKETIME_TIMESTAMP_FILE} = _clock_file();
+	local $ENV{FAKETIME_NO_CACHE} = '1';
+	local $ENV{FAKETIME_DONT_FAKE_MONOTONIC} = '1';
+	local $ENV{NO_FAKE_STAT} = '1';
+	$node->start;
+	return;
+}
+
+# A node's clock minus the real one, in seconds.
+sub clock_offset
+{
+	my ($node) = @_;
+	my $before = time;
+	my $server = $node->safe_psql('postgres',
+		'SELECT extract(epoch FROM clock_timestamp())');
+	return $server - ($before + time) / 2;
+}
+
+# The session settings of the logical clock policy with a lead of 2 hours.
+sub logical_settings
+{
+	return q{
+	SET flakeid.clock_policy = 'logical';
+	SET flakeid.max_clock_lead_ms = '2h';};
+}
+
+# One session's try to insert $n IDs of $phase into t: ('ok', $n) or ('error', SQLSTATE).
+sub attempt
+{
+	my ($node, $phase, $n, $settings) = @_;
+	$settings //= '';
+	my ($ret, $out, $err) = $node->psql(
+		'postgres', qq{
+		\\set VERBOSITY verbose
+		$settings
+		INSERT INTO t (phase) SELECT '$phase' FROM generate_series(1, $n);
+		SELECT 'inserted';});
+	return ('ok', $n) if $ret == 0 && $out =~ /inserted/;
+	my ($state) = $err =~ /ERROR:  ([0-9A-Z]{5}):/;
+	note "attempt in phase $phase on " . $node->name . ': ' . (split /\n/, $err)[0];
+	return ('error', $state // 'none');
+}
+
+# Makes $tries attempts, then calls flakeid_next_ids(10): (\@sqlstates, summary, ret, stderr).
+sub attempts_then_next_ids
+{
+	my ($node, $phase, $tries, $n) = @_;
+	my (%outcomes, @states);
+	for my $i (1 .. $tries)
+	{
+		my ($kind, $what) = attempt($node, $phase, $n);
+		$outcomes{$kind}++;
+		push @states, $what if $kind eq 'error';
+	}
+	my ($ret, $out, $err) = $node->psql(
+		'postgres', q{
+		\set VERBOSITY verbose
+		SELECT count(*) FROM flakeid_next_ids(10);});
+	my $summary =
+	    ($outcomes{ok} // 0)
+	  . " gave IDs, "
+	  . ($outcomes{error} // 0)
+	  . " were refused (@states)";
+	return (\@states, $summary, $ret, $err);
+}
+
+# Counts of $table's IDs in seq order: total, distinct, and not above the one before.
+sub id_order_counts
+{
+	my ($node, $table) = @_;
+	return split /\|/,
+	  $node->safe_psql(
+		'postgres', qq{
+		SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE id <= prev)
+		FROM (SELECT id, lag(id) OVER (ORDER BY seq) AS prev FROM $table) s});
+}
+
+# Writes a pgbench script inserting a DEFAULT id and a flakeid_next_ids($batch) batch.
+sub pgbench_insert_script
+{
+	my ($batch) = @_;
+	my $script = PostgreSQL::Test::Utils::tempdir() . '/insert.sql';
+	PostgreSQL::Test::Utils::append_to_file(
+		$script, qq{INSERT INTO t DEFAULT VALUES;
+INSERT INTO t (id) SELECT flakeid_next_ids($batch);
+});
+	return $script;
+}
+
+# Starts pgbench on each database at once; returns db => { harness, out, err (refs) }.
+sub start_pgbench
+{
+	my ($node, $script, $clients, $transactions, @databases) = @_;
+	my %run;
+	for my $db (@databases)
+	{
+		my ($out, $err) = ('', '');
+		my @cmd = (
+			'pgbench', '--no-vacuum',
+			"--client=$clients", "--transactions=$transactions",
+			"--file=$script", '--host=' . $node->host,
+			'--port=' . $node->port, $db);
+		$run{$db} = {
+			harness => IPC::Run::start(
+				\@cmd, '>', \$out, '2>', \$err,
+				IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default)),
+			out => \$out,
+			err => \$err
+		};
+	}
+	return %run;
+}
+
+1;
