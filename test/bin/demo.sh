@@ -33,5 +33,7 @@ SELECT layout, round(years::numeric, 1) AS years, nodes, ids_per_sec, ends_at
 SELECT count(*) AS ids, count(DISTINCT id) AS distinct_ids,
        bool_and(id > 0) AS all_positive
   FROM flakeid_next_ids(100000) AS id;
+SELECT layout, ids_issued, last_issued_at, high_water, machine_id, machine_id_source
+  FROM flakeid_status();
 SQL
 echo "flakeid demo: OK"
