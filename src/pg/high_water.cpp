@@ -1,6 +1,8 @@
-// The durable high-water mark, kept in the sequence @extschema@.flakeid_high_water of each
-// database. The hot path never touches it: a backend compares each ID's timestamp with
-// the reservation it last saw, and comes here about once a second.
+// The durable high-water marks: one per database in the sequence
+// @extschema@.flakeid_high_water (WAL-logged, replicated, dumped), one per server in the
+// file flakeid_high_water of the data directory (fsynced). The hot path never touches
+// them: a backend compares each ID's timestamp with the reservation it last saw, and
+// comes here about once a second.
 #include "high_water.hpp"
 
 #include <sys/file.h>

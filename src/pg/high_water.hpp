@@ -1,7 +1,8 @@
-// The durable high-water mark: a reservation of time ahead of the IDs handed out, kept in
-// a sequence owned by the extension so that PostgreSQL makes it durable (WAL) and
-// replicates it. After a restart, a crash or a promotion, IDs resume above it even when
-// the clock is now behind the last ID handed out.
+// The durable high-water marks: reservations of time ahead of the IDs handed out, one per
+// database in a sequence owned by the extension (PostgreSQL makes it durable in the WAL
+// and replicates it) and one per server in a file of the data directory. After a restart,
+// a crash or a promotion, IDs resume above them even when the clock is now behind the
+// last ID handed out.
 #pragma once
 
 #include "postgres.hpp"
