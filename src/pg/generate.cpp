@@ -26,8 +26,9 @@ struct Active {
   Generator generator;
   StateSlot* slot = nullptr;
   std::int64_t tolerance_ms = 0;
-  // This database's high-water mark as this backend last saw it: IDs below it are
-  // covered by a durable reservation; the first ID at or above it renews it.
+  // The earlier of this database's and the server's high-water marks, as this backend
+  // last saw them: IDs below it are covered by durable reservations; the first ID at or
+  // above it renews them.
   std::int64_t reserved_until_ms = 0;
   // IDs this backend made and has not yet added to the slot's counter: adding each one
   // there would put a second atomic instruction on the hot path.
@@ -83,11 +84,12 @@ void wait_until(std::int64_t until_ms) {
 // earlier of this database's mark and the server's.
 std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot,
                                      std::int64_t tolerance_ms) {
-  const std::int64_t reserved = std::min(high_water_read(), server_mark_read());
+  const std::int64_t database_mark = high_water_read();
+  const std::int64_t reserved = std::min(database_mark, server_mark_read());
   StateTable* table = shared_state_table();
   const std::uint32_t database = static_cast<std::uint32_t>(MyDatabaseId);
   if (table->database_resumed(database)) return reserved;
-  const std::int64_t floor_ms = std::max(high_water_read(), server_last_up_ms());
+  const std::int64_t floor_ms = std::max(database_mark, server_last_up_ms());
   const std::int64_t ahead = floor_ms - wall_clock_ms();
   if (ahead > kReservationAheadMs + tolerance_ms) {
     Generator::advance(slot->state, generator.value_at_ms(floor_ms));
