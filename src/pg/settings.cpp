@@ -162,14 +162,8 @@ void settings_init() {
 const Layout& layout_setting() {
   return layout_value;
 }
-const char* layout_setting_text() {
-  return layout_text;
-}
 std::int64_t epoch_setting_ms() {
   return epoch_value;
-}
-const char* epoch_setting_text() {
-  return epoch_text;
 }
 
 // The clock policy of the current settings.

@@ -32,9 +32,7 @@ void settings_init();
 extern bool settings_changed;
 
 const Layout& layout_setting();
-const char* layout_setting_text();
 std::int64_t epoch_setting_ms();
-const char* epoch_setting_text();
 ClockPolicy clock_policy_setting();
 NodeId datacenter_id_setting();
 NodeId machine_id_setting();
