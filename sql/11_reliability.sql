@@ -63,3 +63,19 @@ SET flakeid.clock_tolerance_ms = 3600001;
 RESET flakeid.clock_policy;
 RESET flakeid.max_clock_lead_ms;
 RESET flakeid.layout;
+
+-- A database that starts making IDs on a busy server does not wait for the server's
+-- mark, which the busy database keeps about a second ahead: only the first resume after
+-- a start does. Renew the marks here (the sleep makes sure the next ID reaches them) ...
+SELECT pg_sleep(1.1);
+SELECT flakeid_next() > 0 AS renewed_here;
+SELECT DISTINCT extract(epoch FROM high_water) * 1000 AS mark_ms FROM flakeid_status()
+WHERE epoch = '2020-01-01 00:00:00+00' \gset
+CREATE DATABASE regress_flakeid_new;
+\c regress_flakeid_new
+CREATE EXTENSION flakeid;
+-- ... and the new database's first ID comes at once, below that mark (waiting for the
+-- mark would have given it a time at or above it).
+SELECT timestamp_ms < :mark_ms AS did_not_wait_for_server_mark FROM flakeid_decode(flakeid_next());
+\c contrib_regression
+DROP DATABASE regress_flakeid_new;

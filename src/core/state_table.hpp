@@ -40,6 +40,10 @@ struct StateTable {
 
   std::atomic<std::uint32_t> lock{0};  // guards `used` and claiming; never held by the hot path
   std::atomic<std::uint32_t> used{0};
+  // Set once the clock is known to be past the server's mark as it stood when the server
+  // started; from then on a database that starts making IDs need not wait for the mark,
+  // which the other databases keep moving a second ahead.
+  std::atomic<std::uint32_t> server_resumed{0};
   StateSlot slots[kSlots];
   // Databases (by OID, never 0) that have resumed above their high-water mark since the
   // server started.

@@ -80,8 +80,10 @@ void wait_until(std::int64_t until_ms) {
 // started makes sure new IDs come above both: after a quick restart it waits (about a
 // second at most) for the clock to pass them; when the clock is further behind, it moves
 // the shared state past them, so the generator refuses (or, under the logical clock
-// policy, runs ahead) instead of repeating an ID. Returns the reservation in force: the
-// earlier of this database's mark and the server's.
+// policy, runs ahead) instead of repeating an ID. Once the clock is past the server's
+// mark as it stood at the start, databases that start making IDs later look at their own
+// mark only: the server's is by then a second ahead again, moved by the others. Returns
+// the reservation in force: the earlier of this database's mark and the server's.
 std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot,
                                      std::int64_t tolerance_ms) {
   const std::int64_t database_mark = high_water_read();
@@ -89,12 +91,15 @@ std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot
   StateTable* table = shared_state_table();
   const std::uint32_t database = static_cast<std::uint32_t>(MyDatabaseId);
   if (table->database_resumed(database)) return reserved;
-  const std::int64_t floor_ms = std::max(database_mark, server_last_up_ms());
+  const bool server_resumed = table->server_resumed.load(std::memory_order_acquire) != 0;
+  const std::int64_t floor_ms =
+      server_resumed ? database_mark : std::max(database_mark, server_last_up_ms());
   const std::int64_t ahead = floor_ms - wall_clock_ms();
   if (ahead > kReservationAheadMs + tolerance_ms) {
     Generator::advance(slot->state, generator.value_at_ms(floor_ms));
-  } else if (ahead > 0) {
-    wait_until(floor_ms);
+  } else {
+    if (ahead > 0) wait_until(floor_ms);
+    table->server_resumed.store(1, std::memory_order_release);  // the clock is past it
   }
   table->mark_database_resumed(database);
   return reserved;
