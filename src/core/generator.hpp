@@ -77,12 +77,6 @@ class Generator {
                                      (value & sequence_mask_));
   }
 
-  // The state value of an ID of this layout (its node bits dropped).
-  std::uint64_t value_of(std::int64_t id) const noexcept {
-    const std::uint64_t bits = static_cast<std::uint64_t>(id);
-    return ((bits >> timestamp_shift_) << sequence_bits_) | (bits & sequence_mask_);
-  }
-
   // The Unix millisecond of a state value.
   std::int64_t unix_ms_at(std::uint64_t value) const noexcept {
     return epoch_ms_ + static_cast<std::int64_t>(value >> sequence_bits_);

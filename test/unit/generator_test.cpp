@@ -162,18 +162,17 @@ TEST(GeneratorTest, NodeIdsThatDoNotFitAreRefused) {
   EXPECT_EQ(create_error(Layout{41, 8, 8, 6}, 256, 0), Error::kDatacenterIdRange);
 }
 
-// id_at puts this node's bits into every ID, and value_of takes them out again.
+// id_at puts this node's bits into every ID.
 TEST(GeneratorTest, IdAtSetsNodeBits) {
   const Generator g = make_generator(kTwitter, 3, 9);
   // (3 << 17) | (9 << 12) = 393216 + 36864.
   EXPECT_EQ(g.id_at(0), 430080);
   // timestamp 1000, sequence 5: 4194304000 + 430080 + 5.
   EXPECT_EQ(g.id_at((1000u << 12) | 5), 4194734085);
-  EXPECT_EQ(g.value_of(4194734085), (1000u << 12) | 5);
 }
 
-// value_of(id_at(v)) == v, and the decoded node fields are this generator's.
-TEST(GeneratorTest, IdAtValueOfRoundTrip) {
+// decode(id_at(v)) gives back v's timestamp and sequence, and this generator's node ids.
+TEST(GeneratorTest, IdAtDecodeRoundTrip) {
   std::mt19937_64 random(99);
   for (const Layout& layout : {kTwitter, kMinimal, Layout{41, 8, 8, 6}, Layout{32, 0, 0, 31}}) {
     const std::uint64_t dc = layout.max_datacenter() / 2;
@@ -184,7 +183,6 @@ TEST(GeneratorTest, IdAtValueOfRoundTrip) {
       const std::uint64_t value = random() & max_value;
       const std::int64_t id = g.id_at(value);
       ASSERT_GE(id, 0);
-      ASSERT_EQ(g.value_of(id), value);
       const Result<Decoded> d = decode(layout, kEpoch, id);
       ASSERT_EQ(d.error, Error::kOk);
       ASSERT_EQ(d.value.fields.datacenter, dc);
