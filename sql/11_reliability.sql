@@ -77,5 +77,13 @@ CREATE EXTENSION flakeid;
 -- ... and the new database's first ID comes at once, below that mark (waiting for the
 -- mark would have given it a time at or above it).
 SELECT timestamp_ms < :mark_ms AS did_not_wait_for_server_mark FROM flakeid_decode(flakeid_next());
+-- Without its high-water sequence (taken out of the extension and dropped), flakeid will
+-- not make IDs: it could not protect them. A new session finds out at its first ID.
+ALTER EXTENSION flakeid DROP SEQUENCE flakeid_high_water;
+DROP SEQUENCE flakeid_high_water;
+\c regress_flakeid_new
+SELECT flakeid_next();
+\echo :LAST_ERROR_SQLSTATE
+SELECT datacenter_id FROM flakeid_decode(4194463749, 'twitter');
 \c contrib_regression
 DROP DATABASE regress_flakeid_new;

@@ -87,13 +87,15 @@ void wait_until(std::int64_t until_ms) {
 std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot,
                                      std::int64_t tolerance_ms) {
   const std::int64_t database_mark = high_water_read();
-  const std::int64_t reserved = std::min(database_mark, server_mark_read());
+  const std::int64_t server_mark = server_mark_read();
+  const std::int64_t reserved = std::min(database_mark, server_mark);
   StateTable* table = shared_state_table();
   const std::uint32_t database = static_cast<std::uint32_t>(MyDatabaseId);
   if (table->database_resumed(database)) return reserved;
   const bool server_resumed = table->server_resumed.load(std::memory_order_acquire) != 0;
   const std::int64_t floor_ms =
-      server_resumed ? database_mark : std::max(database_mark, server_last_up_ms());
+      server_resumed ? database_mark
+                     : std::max({database_mark, server_mark, last_replayed_commit_ms()});
   const std::int64_t ahead = floor_ms - wall_clock_ms();
   if (ahead > kReservationAheadMs + tolerance_ms) {
     Generator::advance(slot->state, generator.value_at_ms(floor_ms));

@@ -68,12 +68,13 @@ Oid sequence_oid() {
   const Oid schema = OidIsValid(extension) ? extension_schema(extension) : InvalidOid;
   const Oid sequence = OidIsValid(schema) ? get_relname_relid(kSequenceName, schema) : InvalidOid;
   if (!OidIsValid(sequence)) {
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                    errmsg("flakeid is not installed in this database"),
-                    errdetail("flakeid keeps its high-water mark in the sequence %s, which "
-                              "CREATE EXTENSION flakeid makes.",
-                              kSequenceName),
-                    errhint("Run CREATE EXTENSION flakeid in this database.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+             errmsg("flakeid's high-water sequence %s is missing in this database", kSequenceName),
+             errdetail("flakeid keeps the database's high-water mark in it, and makes no ID "
+                       "it cannot protect."),
+             errhint("Create the extension again: DROP EXTENSION flakeid; CREATE EXTENSION "
+                     "flakeid.")));
   }
   return sequence;
 }
@@ -169,7 +170,9 @@ std::int64_t high_water_cover(std::int64_t issued_ms) {
     // One sector, written in place and synced before the ID is handed out.
     if (pg_pwrite(fd, text, kServerMarkWidth, 0) != kServerMarkWidth || pg_fsync(fd) != 0) {
       ereport(ERROR, (errcode_for_file_access(),
-                      errmsg("could not write flakeid's mark file \"%s\": %m", kServerMarkFile)));
+                      errmsg("could not write flakeid's mark file \"%s\": %m", kServerMarkFile),
+                      errhint("flakeid keeps the server's high-water mark in the data directory, "
+                              "which must have room and be writable by the server.")));
     }
   }
   (void)flock(fd, LOCK_UN);
@@ -187,12 +190,11 @@ std::int64_t server_mark_read() {
   return mark;
 }
 
-// The latest moment this server is known to have handed out IDs before it started.
-std::int64_t server_last_up_ms() {
-  std::int64_t last_up = server_mark_read();
+// Just after the last commit replayed by recovery (on a standby, from its primary), in
+// Unix ms; 0 when none was.
+std::int64_t last_replayed_commit_ms() {
   const TimestampTz replayed = GetLatestXTime();
-  if (replayed != 0) last_up = std::max(last_up, timestamptz_to_unix_ms(replayed) + 1);
-  return last_up;
+  return replayed != 0 ? timestamptz_to_unix_ms(replayed) + 1 : 0;
 }
 
 }  // namespace flakeid::pg

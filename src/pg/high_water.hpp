@@ -27,9 +27,8 @@ std::int64_t high_water_cover(std::int64_t issued_ms);
 // server has a timestamp at or above it. 0 when none was reserved yet.
 std::int64_t server_mark_read();
 
-// The latest moment, in Unix ms, that this server is known to have handed out IDs before
-// it started: its own mark file (every database's IDs lie below it), or, after a
-// promotion, the last commit the standby replayed from its primary.
-std::int64_t server_last_up_ms();
+// Just after the last commit replayed by recovery, in Unix ms (0 when none was): after a
+// promotion, every ID the old primary committed lies below it.
+std::int64_t last_replayed_commit_ms();
 
 }  // namespace flakeid::pg
