@@ -49,6 +49,9 @@ ErrorHelp epoch_help(Error error);
 [[noreturn]] void report_time_outside_layout(Error error, std::int64_t unix_ms,
                                              const Layout& layout, std::int64_t epoch_ms);
 
+// Raises the error of 'infinity' or '-infinity' where a time an ID can carry is needed.
+[[noreturn]] void report_infinite_time(bool minus);
+
 // Raises the error of a generator that could not be set up for the current settings.
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                                      const char* env_name, const char* env_text);
