@@ -13,9 +13,11 @@ SELECT s.ids_issued >= 1000 AS counted,
        s.clock_policy
 FROM flakeid_status() AS s WHERE s.layout = 'twitter' AND s.epoch = '2020-01-01 00:00:00+00';
 SELECT last_value > 0 AS reserved FROM flakeid_high_water;
--- The state table is 64 bytes of header (two counters, padded to the slots' 64-byte
--- alignment), 64 slots of 64 bytes (layout 16, epoch 8, state 8, four counters 32) and
--- 256 four-byte database ids: 64 + 4096 + 1024 = 5184 bytes.
+-- flakeid's shared memory is the state table, 64 bytes of header (two counters, padded to
+-- the slots' 64-byte alignment) and 64 slots of 64 bytes (layout 16, epoch 8, state 8,
+-- four counters 32), then the resume's bookkeeping: 56 bytes (lock, node floor, server
+-- mark, scan answer) and 256 database marks of 24 bytes; 4160 + 6200, padded to 64 bytes,
+-- = 10368 bytes.
 SELECT DISTINCT shared_memory_bytes FROM flakeid_status();
 SELECT size FROM pg_shmem_allocations WHERE name = 'flakeid state table';
 
