@@ -99,6 +99,13 @@ void resolve_settings() {
                               StateTable::kSlots),
                     errhint("Use fewer distinct flakeid.layout and flakeid.epoch values.")));
   }
+  if (slot == active.slot && made.value.node_bits() != active.generator.node_bits()) {
+    // The node bits sit above the sequence: the same state with other node bits (a node id
+    // reloaded, the node bits split otherwise) could give an ID below this backend's last
+    // one in the same millisecond. Start the next millisecond instead.
+    Generator::advance(slot->state,
+                       made.value.value_of_next_ms(slot->state.load(std::memory_order_acquire)));
+  }
   const std::uint64_t slot_bit = std::uint64_t{1} << table->index_of(slot);
   if ((resumed_slots & slot_bit) == 0) {
     reserved_until_ms = resume_state(made.value, slot, policy.tolerance_ms);
@@ -169,8 +176,10 @@ Datum next(FunctionCallInfo) {
   return Int64GetDatum(a.generator.id_at(reserve(a, 1).first));
 }
 
-// What flakeid_next_ids keeps between calls: the IDs still owed and the block reserved.
+// What flakeid_next_ids keeps between calls: the generator it started with, the IDs still
+// owed and the block reserved.
 struct Batch {
+  Active pinned;       // every ID of the call comes from it, whatever the settings do
   std::uint64_t owed;  // IDs not yet reserved
   std::uint64_t next;  // state value of the next ID to return
   std::uint64_t end;   // one past the last reserved state value
@@ -186,21 +195,21 @@ Datum next_ids(FunctionCallInfo fcinfo) {
                       errmsg("flakeid_next_ids count must not be negative: %d", count),
                       errhint("Ask for 0 or more IDs; 0 returns no rows.")));
     }
+    const Active& a = current_for_write("flakeid_next_ids()");
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     void* memory = MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch));
-    funcctx->user_fctx = new (memory) Batch{static_cast<std::uint64_t>(count), 0, 0};
+    funcctx->user_fctx = new (memory) Batch{a, static_cast<std::uint64_t>(count), 0, 0};
   }
   FuncCallContext* funcctx = SRF_PERCALL_SETUP();
   Batch* batch = static_cast<Batch*>(funcctx->user_fctx);
-  const Active& a = current_for_write("flakeid_next_ids()");
   if (batch->next == batch->end) {
     if (batch->owed == 0) SRF_RETURN_DONE(funcctx);
-    const Step step = reserve(a, batch->owed);
+    const Step step = reserve(batch->pinned, batch->owed);
     batch->next = step.first;
     batch->end = step.first + step.count;
     batch->owed -= step.count;
   }
-  SRF_RETURN_NEXT(funcctx, Int64GetDatum(a.generator.id_at(batch->next++)));
+  SRF_RETURN_NEXT(funcctx, Int64GetDatum(batch->pinned.generator.id_at(batch->next++)));
 }
 
 }  // namespace
