@@ -151,11 +151,7 @@ void settings_init() {
                           "Under the logical clock policy, how far IDs may run ahead of the clock.",
                           nullptr, &max_clock_lead_ms, kMaxLeadDefaultMs, 0, kMaxLeadMaxMs,
                           PGC_SUSET, GUC_UNIT_MS, nullptr, assign_int, nullptr);
-#if PG_VERSION_NUM >= 150000
   MarkGUCPrefixReserved("flakeid");
-#else
-  EmitWarningsOnPlaceholders("flakeid");
-#endif
 }
 
 // Accessors of the parsed settings.
