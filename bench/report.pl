@@ -232,7 +232,7 @@ if ($has_uuidv7) {
       fmt('%.3f', $ins_f->{index_x_uuidv7}), commas($ins_f->{index} // 0), commas($ins_v->{index} // 0),
       verdict($ins_f->{index_x_uuidv7}, 0.75, 1)),
     "",
-    sprintf('The statement alone (`count(*)` over `generate_series`) takes %s ns per row of both: over it, `flakeid_next()` adds %s ns and `uuidv7()` %s ns. A B-tree entry of a `bigint` key takes about 20 bytes with its line pointer against 28 for a `uuid`, so 0.71 × is the floor of the index ratio.',
+    sprintf('The statement alone (`count(*)` over `generate_series`) takes %s ns per row of both; above it, `flakeid_next()` takes %s ns and `uuidv7()` %s ns. A B-tree entry of a `bigint` key takes about 20 bytes with its line pointer against 28 for a `uuid`, so 0.71 × is the floor of the index ratio.',
       fmt('%.0f', $base_ns), fmt('%+.0f', defined $call->{ns} && defined $base_ns ? $call->{ns} - $base_ns : undef),
       fmt('%+.0f', defined $call_ns{uuidv7}{ns} && defined $base_ns ? $call_ns{uuidv7}{ns} - $base_ns : undef)),
     "";
