@@ -1,5 +1,5 @@
 // Composing and taking apart IDs, and the capacity of a layout.
-#include "codec.hpp"
+#include "core/codec.hpp"
 
 #include <limits>
 

@@ -1,7 +1,7 @@
 // Parsing of epoch text.
-#include "epoch.hpp"
+#include "core/epoch.hpp"
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace flakeid {
 

@@ -1,5 +1,5 @@
 // Names of the core's error codes.
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace flakeid {
 

@@ -1,5 +1,5 @@
 // The generator's compare-and-swap step.
-#include "generator.hpp"
+#include "core/generator.hpp"
 
 namespace flakeid {
 

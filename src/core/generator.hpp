@@ -6,8 +6,8 @@
 #include <atomic>
 #include <cstdint>
 
-#include "error.hpp"
-#include "layout.hpp"
+#include "core/error.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid {
 

@@ -1,7 +1,7 @@
 // Layout validation, presets and parsing of layout text.
-#include "layout.hpp"
+#include "core/layout.hpp"
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace flakeid {
 

@@ -1,5 +1,5 @@
 // Small allocation-free helpers for reading setting text.
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace flakeid::text {
 

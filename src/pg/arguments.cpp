@@ -1,9 +1,9 @@
 // Reading a layout and an epoch passed as arguments.
-#include "arguments.hpp"
+#include "pg/arguments.hpp"
 
-#include "epoch.hpp"
-#include "errors.hpp"
-#include "settings.hpp"
+#include "core/epoch.hpp"
+#include "pg/report.hpp"
+#include "pg/settings.hpp"
 
 namespace flakeid::pg {
 

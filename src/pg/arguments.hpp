@@ -2,11 +2,11 @@
 // functions, with the same checks and errors as the settings.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 
-#include "layout.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid::pg {
 

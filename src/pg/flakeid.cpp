@@ -1,8 +1,8 @@
 // The module's entry point: _PG_init reads as the table of contents of the glue.
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
-#include "settings.hpp"
-#include "shared_state.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;

@@ -1,5 +1,5 @@
 // flakeid_next() and flakeid_next_ids(count): the hot path, and the waits off it.
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -8,13 +8,13 @@ extern "C" {
 
 #include <algorithm>
 
-#include "clock.hpp"
-#include "errors.hpp"
-#include "generate.hpp"
-#include "generator.hpp"
-#include "high_water.hpp"
-#include "settings.hpp"
-#include "shared_state.hpp"
+#include "core/clock.hpp"
+#include "core/generator.hpp"
+#include "pg/generate.hpp"
+#include "pg/high_water.hpp"
+#include "pg/report.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
 
 namespace flakeid::pg {
 

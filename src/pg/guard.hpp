@@ -5,7 +5,7 @@
 // with a destructor is alive (the core allocates nothing, so in practice everywhere).
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <exception>
 

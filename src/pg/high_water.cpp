@@ -3,7 +3,7 @@
 // file flakeid_high_water of the data directory (fsynced). The hot path never touches
 // them: a backend compares each ID's timestamp with the reservation it last saw, and
 // comes here about once a second.
-#include "high_water.hpp"
+#include "pg/high_water.hpp"
 
 #include <sys/file.h>
 
@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "time_convert.hpp"
+#include "pg/time_convert.hpp"
 
 extern "C" {
 #include "access/genam.h"

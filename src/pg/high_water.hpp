@@ -5,7 +5,7 @@
 // last ID handed out.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 

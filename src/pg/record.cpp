@@ -1,5 +1,5 @@
 // Building the composite results of SQL functions declared with OUT parameters.
-#include "record.hpp"
+#include "pg/record.hpp"
 
 namespace flakeid::pg {
 

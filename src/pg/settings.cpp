@@ -1,13 +1,13 @@
 // flakeid's settings: definitions, check hooks and the parsed values they leave behind.
-#include "settings.hpp"
+#include "pg/settings.hpp"
 
 #include <climits>
 #include <cstdlib>
 #include <new>
 
-#include "epoch.hpp"
-#include "errors.hpp"
-#include "text.hpp"
+#include "core/epoch.hpp"
+#include "core/text.hpp"
+#include "pg/report.hpp"
 
 namespace flakeid::pg {
 

@@ -3,13 +3,13 @@
 // here so the hot path never parses.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 
-#include "error.hpp"
-#include "generator.hpp"
-#include "layout.hpp"
+#include "core/error.hpp"
+#include "core/generator.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid::pg {
 

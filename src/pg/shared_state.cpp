@@ -6,7 +6,7 @@
 // server keeps about 100 kB spare for such late requests, and the table takes a few kB.
 // When the library is preloaded, it asks for the room up front instead. From 17 on, the
 // DSM registry gives a named segment to the first backend that asks.
-#include "shared_state.hpp"
+#include "pg/shared_state.hpp"
 
 #include <cstring>
 #include <new>

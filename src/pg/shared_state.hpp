@@ -1,9 +1,9 @@
 // The generator states shared by every backend of the server (see state_table.hpp).
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
-#include "state_table.hpp"
+#include "core/state_table.hpp"
 
 namespace flakeid::pg {
 

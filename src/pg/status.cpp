@@ -1,12 +1,12 @@
 // flakeid_status(): what the generator has done since the server started.
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
-#include "generate.hpp"
-#include "high_water.hpp"
-#include "record.hpp"
-#include "settings.hpp"
-#include "shared_state.hpp"
-#include "time_convert.hpp"
+#include "pg/generate.hpp"
+#include "pg/high_water.hpp"
+#include "pg/record.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
 

@@ -1,5 +1,5 @@
 // Conversions between Unix milliseconds and PostgreSQL's timestamptz.
-#include "time_convert.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
 

@@ -1,9 +1,9 @@
 // Turning the core's error codes into PostgreSQL errors.
-#include "errors.hpp"
+#include "pg/report.hpp"
 
-#include "codec.hpp"
-#include "epoch.hpp"
-#include "time_convert.hpp"
+#include "core/codec.hpp"
+#include "core/epoch.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
 
