@@ -7,6 +7,8 @@
 
 namespace flakeid::pg {
 
+FLAKEID_NO_DESTRUCTOR(Result<Layout>);
+
 // The layout text at argument `layout_arg` and the epoch after it, checked.
 LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg) {
   const char* layout_text = text_to_cstring(PG_GETARG_TEXT_PP(layout_arg));

@@ -10,6 +10,9 @@
 
 namespace flakeid::pg {
 
+FLAKEID_NO_DESTRUCTOR(Result<Decoded>);
+FLAKEID_NO_DESTRUCTOR(Decoded);
+
 namespace {
 
 // An ID taken apart, with its time as a timestamptz; raises a clear error for a negative

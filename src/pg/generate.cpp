@@ -18,6 +18,11 @@ extern "C" {
 
 namespace flakeid::pg {
 
+FLAKEID_NO_DESTRUCTOR(Result<Generator>);
+FLAKEID_NO_DESTRUCTOR(Generator);
+FLAKEID_NO_DESTRUCTOR(Step);
+FLAKEID_NO_DESTRUCTOR(ClockPolicy);
+
 namespace {
 
 // The generator of the current settings and the shared state word it advances. Resolved
@@ -34,11 +39,12 @@ struct Active {
   // there would put a second atomic instruction on the hot path.
   std::uint64_t unflushed_ids = 0;
 };
+FLAKEID_NO_DESTRUCTOR(Active);
 
 Active active;
 
 // Adds the IDs this backend made to its slot's shared counter.
-void flush_counters() {
+void flush_counters() noexcept {
   if (active.slot != nullptr && active.unflushed_ids != 0) {
     active.slot->counters.ids_issued.fetch_add(active.unflushed_ids, std::memory_order_relaxed);
     active.unflushed_ids = 0;
@@ -46,7 +52,7 @@ void flush_counters() {
 }
 
 // before_shmem_exit callback: the counts of a backend that ends are not lost.
-void flush_counters_at_exit(int, Datum) {
+void flush_counters_at_exit(int, Datum) noexcept {
   flush_counters();
 }
 
@@ -204,6 +210,7 @@ struct Batch {
   std::uint64_t next;  // state value of the next ID to return
   std::uint64_t end;   // one past the last reserved state value
 };
+FLAKEID_NO_DESTRUCTOR(Batch);
 
 // flakeid_next_ids(count): `count` new IDs, strictly increasing. Each millisecond's share
 // is reserved in one step, as much as the millisecond has left.

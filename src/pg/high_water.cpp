@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "pg/guard.hpp"
 #include "pg/time_convert.hpp"
 
 extern "C" {
@@ -84,6 +85,7 @@ struct SavedUser {
   Oid user = InvalidOid;
   int context = 0;
 };
+FLAKEID_NO_DESTRUCTOR(SavedUser);
 
 // Switches to the bootstrap superuser: every role may make IDs, but only the extension
 // may read and move its high-water mark. (Plain functions, not a C++ guard object: a

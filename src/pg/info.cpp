@@ -8,6 +8,8 @@
 
 namespace flakeid::pg {
 
+FLAKEID_NO_DESTRUCTOR(Capacity);
+
 namespace {
 
 // flakeid_capacity(): the current layout's limits, with its epoch and the date it ends.

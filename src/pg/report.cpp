@@ -7,6 +7,10 @@
 
 namespace flakeid::pg {
 
+FLAKEID_NO_DESTRUCTOR(Capacity);
+FLAKEID_NO_DESTRUCTOR(Step);
+FLAKEID_NO_DESTRUCTOR(Generator);
+
 namespace {
 constexpr const char* kLayoutHint =
     "Use a preset (twitter, minimal, single_dc, large_cluster, high_throughput) or four "

@@ -2,7 +2,7 @@
 // message, a detail and a hint a user can act on.
 #pragma once
 
-#include "pg/postgres.hpp"
+#include "pg/guard.hpp"
 
 #include <cstdint>
 
@@ -25,6 +25,7 @@ struct ErrorHelp {
   const char* detail;
   const char* hint;
 };
+FLAKEID_NO_DESTRUCTOR(ErrorHelp);
 
 // Why a layout text was refused, and what would be accepted.
 ErrorHelp layout_help(Error error);

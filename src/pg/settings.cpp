@@ -43,7 +43,7 @@ std::int64_t epoch_value = kDefaultEpochMs;
 
 // Stores a parsed value as a GUC "extra", allocated the way the server will free it.
 template <typename T>
-bool keep_extra(void** extra, const T& value) {
+bool keep_extra(void** extra, const T& value) noexcept {
 #if PG_VERSION_NUM >= 160000
   void* memory = guc_malloc(LOG, sizeof(T));
 #else
@@ -55,7 +55,7 @@ bool keep_extra(void** extra, const T& value) {
 }
 
 // Check hook of flakeid.layout: parses it, or says what a layout looks like.
-bool check_layout(char** newval, void** extra, GucSource) {
+bool check_layout(char** newval, void** extra, GucSource) noexcept {
   const Result<Layout> parsed = parse_layout(*newval != nullptr ? *newval : "");
   if (!parsed.ok()) {
     const ErrorHelp help = layout_help(parsed.error);
@@ -67,13 +67,13 @@ bool check_layout(char** newval, void** extra, GucSource) {
 }
 
 // Assign hook of flakeid.layout.
-void assign_layout(const char*, void* extra) {
+void assign_layout(const char*, void* extra) noexcept {
   layout_value = *static_cast<Layout*>(extra);
   settings_changed = true;
 }
 
 // Check hook of flakeid.epoch: parses ISO-8601 with a zone or integer milliseconds.
-bool check_epoch(char** newval, void** extra, GucSource) {
+bool check_epoch(char** newval, void** extra, GucSource) noexcept {
   const Result<std::int64_t> parsed = parse_epoch(*newval != nullptr ? *newval : "");
   if (!parsed.ok()) {
     const ErrorHelp help = epoch_help(parsed.error);
@@ -85,13 +85,13 @@ bool check_epoch(char** newval, void** extra, GucSource) {
 }
 
 // Assign hook of flakeid.epoch.
-void assign_epoch(const char*, void* extra) {
+void assign_epoch(const char*, void* extra) noexcept {
   epoch_value = *static_cast<std::int64_t*>(extra);
   settings_changed = true;
 }
 
 // Assign hook of the integer settings: they only need the generator to re-resolve.
-void assign_int(int, void*) {
+void assign_int(int, void*) noexcept {
   settings_changed = true;
 }
 
@@ -117,7 +117,7 @@ NodeId resolve_node_id(int setting, const char* env_name) {
 }  // namespace
 
 // Defines the settings; called once from _PG_init.
-void settings_init() {
+void settings_init() noexcept {
   DefineCustomStringVariable(
       "flakeid.layout",
       "Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",

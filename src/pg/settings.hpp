@@ -3,7 +3,7 @@
 // here so the hot path never parses.
 #pragma once
 
-#include "pg/postgres.hpp"
+#include "pg/guard.hpp"
 
 #include <cstdint>
 
@@ -24,9 +24,10 @@ struct NodeId {
   const char* env_name = "";  // the environment variable consulted
   const char* env_text = "";  // its value, when it was bad
 };
+FLAKEID_NO_DESTRUCTOR(NodeId);
 
 // Defines the settings; called once from _PG_init.
-void settings_init();
+void settings_init() noexcept;
 
 // Set by every assign hook; the generator resolves its settings again when it sees it.
 extern bool settings_changed;

@@ -23,7 +23,7 @@ StateTable* table = nullptr;
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
 
 // shmem_request_hook: reserves the table's room in the main segment.
-void request_shmem() {
+void request_shmem() noexcept {
   if (prev_shmem_request_hook != nullptr) prev_shmem_request_hook();
   RequestAddinShmemSpace(shared_state_size());
 }
@@ -34,7 +34,7 @@ shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
 
 // shmem_startup_hook: creates the table at server start, so it is there (and listed in
 // pg_shmem_allocations) before any backend asks for an ID.
-void startup_shmem() {
+void startup_shmem() noexcept {
   if (prev_shmem_startup_hook != nullptr) prev_shmem_startup_hook();
   table = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
   (void)shared_state_table();
@@ -42,7 +42,7 @@ void startup_shmem() {
 #endif
 
 // Builds an empty table in freshly allocated shared memory.
-void init_table(void* memory) {
+void init_table(void* memory) noexcept {
   std::memset(memory, 0, sizeof(StateTable));
   new (memory) StateTable();
 }
@@ -50,7 +50,7 @@ void init_table(void* memory) {
 }  // namespace
 
 // Asks for room in the main shared memory segment when the library is preloaded.
-void shared_state_request() {
+void shared_state_request() noexcept {
 #if PG_VERSION_NUM >= 170000
   // The DSM registry needs no reservation.
 #else

@@ -10,6 +10,8 @@
 
 namespace flakeid::pg {
 
+FLAKEID_NO_DESTRUCTOR(ClockPolicy);
+
 namespace {
 
 // A timestamptz Datum of Unix ms, 'infinity' beyond PostgreSQL's calendar.
@@ -34,6 +36,7 @@ struct StatusScan {
   NodeId datacenter;
   NodeId machine;
 };
+FLAKEID_NO_DESTRUCTOR(StatusScan);
 
 // flakeid_status(): one row per layout and epoch in use on the server.
 Datum status(FunctionCallInfo fcinfo) {

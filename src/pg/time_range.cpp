@@ -10,6 +10,8 @@
 
 namespace flakeid::pg {
 
+FLAKEID_NO_DESTRUCTOR(Result<std::int64_t>);
+
 namespace {
 
 using IdInMs = Result<std::int64_t> (*)(const Layout&, std::int64_t, std::int64_t) noexcept;
