@@ -31,6 +31,8 @@ struct Active {
   Generator generator;
   StateSlot* slot = nullptr;
   std::int64_t tolerance_ms = 0;
+  // The settings generation this was resolved at (0: never).
+  std::uint64_t settings_generation = 0;
   // The earlier of this database's and the server's high-water marks, as this backend
   // last saw them: IDs below it are covered by durable reservations; the first ID at or
   // above it renews them.
@@ -115,6 +117,7 @@ std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot
 
 // Builds the generator for the current settings and finds its shared slot.
 void resolve_settings() {
+  const std::uint64_t generation = settings_generation();
   const Layout& layout = layout_setting();
   const NodeId datacenter = datacenter_id_setting();
   const NodeId machine = machine_id_setting();
@@ -150,12 +153,12 @@ void resolve_settings() {
   active.slot = slot;
   active.tolerance_ms = policy.tolerance_ms;
   active.reserved_until_ms = reserved;
-  settings_changed = false;
+  active.settings_generation = generation;
 }
 
 // The active generator, resolved first when a setting has changed.
 inline Active& current() {
-  if (unlikely(settings_changed)) resolve_settings();
+  if (unlikely(active.settings_generation != settings_generation())) resolve_settings();
   return active;
 }
 

@@ -11,9 +11,11 @@
 
 namespace flakeid::pg {
 
-bool settings_changed = true;
-
 namespace {
+
+// Counts the changes of any flakeid setting in this backend: every assign hook adds one.
+// It starts above 0, the generation of a reader that has resolved nothing yet.
+std::uint64_t generation = 1;
 
 constexpr int kNodeIdFromEnvironment = -1;
 constexpr int kNodeIdMax = INT_MAX;
@@ -69,7 +71,7 @@ bool check_layout(char** newval, void** extra, GucSource) noexcept {
 // Assign hook of flakeid.layout.
 void assign_layout(const char*, void* extra) noexcept {
   layout_value = *static_cast<Layout*>(extra);
-  settings_changed = true;
+  ++generation;
 }
 
 // Check hook of flakeid.epoch: parses ISO-8601 with a zone or integer milliseconds.
@@ -87,12 +89,12 @@ bool check_epoch(char** newval, void** extra, GucSource) noexcept {
 // Assign hook of flakeid.epoch.
 void assign_epoch(const char*, void* extra) noexcept {
   epoch_value = *static_cast<std::int64_t*>(extra);
-  settings_changed = true;
+  ++generation;
 }
 
 // Assign hook of the integer settings: they only need the generator to re-resolve.
 void assign_int(int, void*) noexcept {
-  settings_changed = true;
+  ++generation;
 }
 
 // Resolves a node id setting: its own value, or -1 for the environment variable, else 0.
@@ -156,6 +158,11 @@ void settings_init() noexcept {
 #else
   EmitWarningsOnPlaceholders("flakeid");
 #endif
+}
+
+// How many times a flakeid setting has changed in this backend.
+std::uint64_t settings_generation() noexcept {
+  return generation;
 }
 
 // Accessors of the parsed settings.

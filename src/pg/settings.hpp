@@ -29,8 +29,9 @@ FLAKEID_NO_DESTRUCTOR(NodeId);
 // Defines the settings; called once from _PG_init.
 void settings_init() noexcept;
 
-// Set by every assign hook; the generator resolves its settings again when it sees it.
-extern bool settings_changed;
+// How many times a flakeid setting has changed in this backend. A reader keeps the value
+// it last resolved the settings at, and resolves them again when this differs.
+std::uint64_t settings_generation() noexcept;
 
 const Layout& layout_setting();
 std::int64_t epoch_setting_ms();
