@@ -3,7 +3,6 @@
 
 namespace flakeid {
 
-// Short stable name of an error, for logs and tests.
 const char* error_name(Error error) noexcept {
   switch (error) {
     case Error::kOk:

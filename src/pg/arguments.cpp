@@ -9,7 +9,6 @@ namespace flakeid::pg {
 
 FLAKEID_NO_DESTRUCTOR(Result<Layout>);
 
-// The layout text at argument `layout_arg` and the epoch after it, checked.
 LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg) {
   const char* layout_text = text_to_cstring(PG_GETARG_TEXT_PP(layout_arg));
   const Result<Layout> layout = parse_layout(layout_text);
@@ -19,7 +18,6 @@ LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg) {
   return {layout.value, epoch_ms};
 }
 
-// The database's current layout and epoch.
 LayoutAndEpoch current_layout_and_epoch() {
   return {layout_setting(), epoch_setting_ms()};
 }

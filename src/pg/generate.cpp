@@ -246,7 +246,6 @@ Datum next_ids(FunctionCallInfo fcinfo) {
 
 }  // namespace
 
-// Adds this backend's counts to the shared counters, for flakeid_status().
 void generator_flush_counters() {
   flush_counters();
 }

@@ -151,7 +151,6 @@ std::int64_t read_server_mark(int fd) {
 
 }  // namespace
 
-// This database's high-water mark in Unix ms.
 std::int64_t high_water_read() {
   const Oid sequence = sequence_oid();
   const SavedUser saved = become_superuser();
@@ -160,7 +159,6 @@ std::int64_t high_water_read() {
   return value;
 }
 
-// Makes sure both marks cover `issued_ms`; returns the earlier of the two reservations.
 std::int64_t high_water_cover(std::int64_t issued_ms) {
   const std::int64_t database_reserved = database_mark_cover(issued_ms);
   const int fd = open_server_mark();
@@ -182,8 +180,6 @@ std::int64_t high_water_cover(std::int64_t issued_ms) {
   return std::min(database_reserved, server_reserved);
 }
 
-// The server's mark in Unix ms: no ID of any database of the server has a timestamp at or
-// above it. 0 when none was reserved yet.
 std::int64_t server_mark_read() {
   const int fd = open_server_mark();
   const std::int64_t mark = read_server_mark(fd);
@@ -192,8 +188,6 @@ std::int64_t server_mark_read() {
   return mark;
 }
 
-// Just after the last commit replayed by recovery (on a standby, from its primary), in
-// Unix ms; 0 when none was.
 std::int64_t last_replayed_commit_ms() {
   const TimestampTz replayed = GetLatestXTime();
   return replayed != 0 ? timestamptz_to_unix_ms(replayed) + 1 : 0;

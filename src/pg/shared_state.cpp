@@ -49,7 +49,6 @@ void init_table(void* memory) noexcept {
 
 }  // namespace
 
-// Asks for room in the main shared memory segment when the library is preloaded.
 void shared_state_request() noexcept {
 #if PG_VERSION_NUM >= 170000
   // The DSM registry needs no reservation.
@@ -65,7 +64,6 @@ void shared_state_request() noexcept {
 #endif
 }
 
-// The server's table of generator states, created by the first backend that needs it.
 StateTable* shared_state_table() {
   if (table != nullptr) return table;
   bool found = false;
@@ -81,7 +79,6 @@ StateTable* shared_state_table() {
   return table;
 }
 
-// Bytes of shared memory flakeid uses.
 Size shared_state_size() {
   return MAXALIGN(sizeof(StateTable));
 }
