@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 #include <new>
+#include <string_view>
 
 #include "core/epoch.hpp"
 #include "core/text.hpp"
@@ -56,39 +57,25 @@ bool keep_extra(void** extra, const T& value) noexcept {
   return true;
 }
 
-// Check hook of flakeid.layout: parses it, or says what a layout looks like.
-bool check_layout(char** newval, void** extra, GucSource) noexcept {
-  const Result<Layout> parsed = parse_layout(*newval != nullptr ? *newval : "");
+// Check hook of a text setting the core parses (flakeid.layout with parse_layout,
+// flakeid.epoch with parse_epoch): keeps the parsed value, or says through `help` why the
+// text was refused and what would be accepted.
+template <typename T, Result<T> (*parse)(std::string_view) noexcept, ErrorHelp (*help)(Error)>
+bool check_parsed(char** newval, void** extra, GucSource) noexcept {
+  const Result<T> parsed = parse(*newval != nullptr ? *newval : "");
   if (!parsed.ok()) {
-    const ErrorHelp help = layout_help(parsed.error);
-    GUC_check_errdetail("%s", help.detail);
-    GUC_check_errhint("%s", help.hint);
+    const ErrorHelp why = help(parsed.error);
+    GUC_check_errdetail("%s", why.detail);
+    GUC_check_errhint("%s", why.hint);
     return false;
   }
   return keep_extra(extra, parsed.value);
 }
 
-// Assign hook of flakeid.layout.
-void assign_layout(const char*, void* extra) noexcept {
-  layout_value = *static_cast<Layout*>(extra);
-  ++generation;
-}
-
-// Check hook of flakeid.epoch: parses ISO-8601 with a zone or integer milliseconds.
-bool check_epoch(char** newval, void** extra, GucSource) noexcept {
-  const Result<std::int64_t> parsed = parse_epoch(*newval != nullptr ? *newval : "");
-  if (!parsed.ok()) {
-    const ErrorHelp help = epoch_help(parsed.error);
-    GUC_check_errdetail("%s", help.detail);
-    GUC_check_errhint("%s", help.hint);
-    return false;
-  }
-  return keep_extra(extra, parsed.value);
-}
-
-// Assign hook of flakeid.epoch.
-void assign_epoch(const char*, void* extra) noexcept {
-  epoch_value = *static_cast<std::int64_t*>(extra);
+// Assign hook of a text setting the core parses: takes the value its check hook kept.
+template <typename T, T* value>
+void assign_parsed(const char*, void* extra) noexcept {
+  *value = *static_cast<T*>(extra);
   ++generation;
 }
 
@@ -118,17 +105,18 @@ NodeId resolve_node_id(int setting, const char* env_name) {
 
 }  // namespace
 
-// Defines the settings; called once from _PG_init.
 void settings_init() noexcept {
   DefineCustomStringVariable(
       "flakeid.layout",
       "Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
       "Presets: twitter, minimal, single_dc, large_cluster, high_throughput.", &layout_text,
-      kDefaultLayoutName.data(), PGC_SUSET, 0, check_layout, assign_layout, nullptr);
+      kDefaultLayoutName.data(), PGC_SUSET, 0, check_parsed<Layout, parse_layout, layout_help>,
+      assign_parsed<Layout, &layout_value>, nullptr);
   DefineCustomStringVariable(
       "flakeid.epoch", "Epoch of the IDs' timestamps: ISO-8601 with a zone, or Unix milliseconds.",
-      nullptr, &epoch_text, "2020-01-01 00:00:00+00", PGC_SUSET, 0, check_epoch, assign_epoch,
-      nullptr);
+      nullptr, &epoch_text, "2020-01-01 00:00:00+00", PGC_SUSET, 0,
+      check_parsed<std::int64_t, parse_epoch, epoch_help>,
+      assign_parsed<std::int64_t, &epoch_value>, nullptr);
   DefineCustomIntVariable("flakeid.datacenter_id",
                           "Datacenter id written into the IDs of this server.",
                           "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0.",
@@ -160,7 +148,6 @@ void settings_init() noexcept {
 #endif
 }
 
-// How many times a flakeid setting has changed in this backend.
 std::uint64_t settings_generation() noexcept {
   return generation;
 }
@@ -189,7 +176,6 @@ NodeId machine_id_setting() {
   return resolve_node_id(machine_id, "FLAKEID_MACHINE_ID");
 }
 
-// Human name of a node id's source.
 const char* node_id_source_name(NodeIdSource source) {
   switch (source) {
     case NodeIdSource::kSetting:
