@@ -5,7 +5,12 @@
 #include "pg/shared_state.hpp"
 
 extern "C" {
+#ifdef PG_MODULE_MAGIC_EXT
+// 18 and later: pg_get_loaded_modules() names the library and its version.
+PG_MODULE_MAGIC_EXT(.name = "flakeid", .version = FLAKEID_VERSION);
+#else
 PG_MODULE_MAGIC;
+#endif
 
 void _PG_init(void);
 

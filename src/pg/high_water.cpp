@@ -21,11 +21,7 @@ extern "C" {
 #include "catalog/indexing.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_extension.h"
-#if PG_VERSION_NUM >= 150000
 #include "access/xlogrecovery.h"  // GetLatestXTime
-#else
-#include "access/xlog.h"
-#endif
 #include "storage/fd.h"
 #include "utils/fmgroids.h"
 #include "commands/extension.h"

@@ -141,11 +141,7 @@ void settings_init() noexcept {
                           "Under the logical clock policy, how far IDs may run ahead of the clock.",
                           nullptr, &max_clock_lead_ms, kMaxLeadDefaultMs, 0, kMaxLeadMaxMs,
                           PGC_SUSET, GUC_UNIT_MS, nullptr, assign_int, nullptr);
-#if PG_VERSION_NUM >= 150000
   MarkGUCPrefixReserved("flakeid");
-#else
-  EmitWarningsOnPlaceholders("flakeid");
-#endif
 }
 
 std::uint64_t settings_generation() noexcept {

@@ -19,7 +19,7 @@ constexpr const char* kSegmentName = "flakeid state table";
 
 StateTable* table = nullptr;
 
-#if PG_VERSION_NUM >= 150000
+#if PG_VERSION_NUM < 170000
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
 
 // shmem_request_hook: reserves the table's room in the main segment.
@@ -27,9 +27,7 @@ void request_shmem() noexcept {
   if (prev_shmem_request_hook != nullptr) prev_shmem_request_hook();
   RequestAddinShmemSpace(shared_state_size());
 }
-#endif
 
-#if PG_VERSION_NUM < 170000
 shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
 
 // shmem_startup_hook: creates the table at server start, so it is there (and listed in
@@ -53,12 +51,8 @@ void shared_state_request() noexcept {
 #if PG_VERSION_NUM >= 170000
   // The DSM registry needs no reservation.
 #else
-#if PG_VERSION_NUM >= 150000
   prev_shmem_request_hook = shmem_request_hook;
   shmem_request_hook = request_shmem;
-#else
-  RequestAddinShmemSpace(shared_state_size());
-#endif
   prev_shmem_startup_hook = shmem_startup_hook;
   shmem_startup_hook = startup_shmem;
 #endif
