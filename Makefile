@@ -35,7 +35,7 @@ PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
 # PostgreSQL's headers are not ours to warn about: -isystem keeps -Werror for our code only.
 # The library's version, as pg_get_loaded_modules() shows it on 18 and later.
 FLAKEID_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control)
-PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc/core -Isrc/pg \
+PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc \
 	-DFLAKEID_VERSION='"$(FLAKEID_VERSION)"'
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-register -fno-strict-aliasing
 SHLIB_LINK += -lstdc++
@@ -84,7 +84,7 @@ setup:
 
 # ---- unit tests of the core (GoogleTest), plain and under ASan + UBSan ----
 UNIT_SRCS = $(sort $(wildcard test/unit/*.cpp))
-UNIT_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -g
+UNIT_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -g
 
 build/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp test/unit/*.hpp)
 	@mkdir -p build
@@ -108,7 +108,7 @@ unit-sanitize: build/unit_tests_sanitized
 FUZZ_CXX = clang++
 FUZZ_NAMES = layout epoch codec
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz_%)
-FUZZ_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -g -O1 \
+FUZZ_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TIME = 20
 FUZZ_OPTS = -max_total_time=$(FUZZ_TIME) -max_len=64 -print_final_stats=1
@@ -178,7 +178,7 @@ demo: setup
 # asserts nothing. Sizes: see bench/run.sh (BENCH_*). The sub-makes get the pg_config
 # chosen here, so all of it runs on one PostgreSQL.
 BENCH_PACKAGES = gnuplot-nox libbenchmark-dev
-BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -O2
+BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -O2
 
 build/core_bench: bench/core_bench.cpp $(CORE_SRCS) $(wildcard src/core/*.hpp)
 	@mkdir -p build

@@ -12,6 +12,20 @@ SELECT s.ids_issued >= 1000 AS counted,
        s.datacenter_id, s.datacenter_id_source, s.machine_id, s.machine_id_source,
        s.clock_policy
 FROM flakeid_status() AS s WHERE s.layout = 'twitter' AND s.epoch = '2020-01-01 00:00:00+00';
+
+-- last_issued_at is the time of the last ID handed out under that layout and epoch, also
+-- with a layout of another sequence width and an epoch other than the default.
+SELECT flakeid_next() AS last_id \gset
+SELECT last_issued_at = flakeid_timestamp(:last_id) AS last_issued_matches
+FROM flakeid_status() WHERE layout = 'twitter' AND epoch = '2020-01-01 00:00:00+00';
+SET flakeid.layout = 'high_throughput';
+SET flakeid.epoch = '2024-01-01 00:00:00+00';
+SELECT flakeid_next() AS last_id \gset
+SELECT last_issued_at = flakeid_timestamp(:last_id) AS last_issued_matches
+FROM flakeid_status() WHERE layout = 'high_throughput' AND epoch = '2024-01-01 00:00:00+00';
+RESET flakeid.epoch;
+SET flakeid.layout = 'twitter';
+
 SELECT last_value > 0 AS reserved FROM flakeid_high_water;
 -- The state table is 64 bytes of header (two counters, padded to the slots' 64-byte
 -- alignment), 64 slots of 64 bytes (layout 16, epoch 8, state 8, four counters 32) and

@@ -10,8 +10,8 @@
 #include <atomic>
 #include <cstdint>
 
-#include "generator.hpp"
-#include "layout.hpp"
+#include "core/generator.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid {
 

@@ -1,8 +1,8 @@
 // The module's entry point: _PG_init reads as the table of contents of the glue.
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
-#include "settings.hpp"
-#include "shared_state.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
 
 extern "C" {
 #ifdef PG_MODULE_MAGIC_EXT
@@ -14,7 +14,8 @@ PG_MODULE_MAGIC;
 
 void _PG_init(void);
 
-// Loads flakeid: its settings, and its shared memory when preloaded.
+// Loads flakeid: its settings, and its shared memory when preloaded. (PostgreSQL 16 and
+// later declare _PG_init without noexcept, so the two functions it calls carry it.)
 void _PG_init(void) {
   flakeid::pg::settings_init();
   if (process_shared_preload_libraries_in_progress) flakeid::pg::shared_state_request();

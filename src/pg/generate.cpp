@@ -1,5 +1,5 @@
 // flakeid_next() and flakeid_next_ids(count): the hot path, and the waits off it.
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -8,15 +8,20 @@ extern "C" {
 
 #include <algorithm>
 
-#include "clock.hpp"
-#include "errors.hpp"
-#include "generate.hpp"
-#include "generator.hpp"
-#include "high_water.hpp"
-#include "settings.hpp"
-#include "shared_state.hpp"
+#include "core/clock.hpp"
+#include "core/generator.hpp"
+#include "pg/generate.hpp"
+#include "pg/high_water.hpp"
+#include "pg/report.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(Result<Generator>);
+FLAKEID_NO_DESTRUCTOR(Generator);
+FLAKEID_NO_DESTRUCTOR(Step);
+FLAKEID_NO_DESTRUCTOR(ClockPolicy);
 
 namespace {
 
@@ -26,6 +31,8 @@ struct Active {
   Generator generator;
   StateSlot* slot = nullptr;
   std::int64_t tolerance_ms = 0;
+  // The settings generation this was resolved at (0: never).
+  std::uint64_t settings_generation = 0;
   // The earlier of this database's and the server's high-water marks, as this backend
   // last saw them: IDs below it are covered by durable reservations; the first ID at or
   // above it renews them.
@@ -34,11 +41,12 @@ struct Active {
   // there would put a second atomic instruction on the hot path.
   std::uint64_t unflushed_ids = 0;
 };
+FLAKEID_NO_DESTRUCTOR(Active);
 
 Active active;
 
 // Adds the IDs this backend made to its slot's shared counter.
-void flush_counters() {
+void flush_counters() noexcept {
   if (active.slot != nullptr && active.unflushed_ids != 0) {
     active.slot->counters.ids_issued.fetch_add(active.unflushed_ids, std::memory_order_relaxed);
     active.unflushed_ids = 0;
@@ -46,7 +54,7 @@ void flush_counters() {
 }
 
 // before_shmem_exit callback: the counts of a backend that ends are not lost.
-void flush_counters_at_exit(int, Datum) {
+void flush_counters_at_exit(int, Datum) noexcept {
   flush_counters();
 }
 
@@ -109,6 +117,7 @@ std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot
 
 // Builds the generator for the current settings and finds its shared slot.
 void resolve_settings() {
+  const std::uint64_t generation = settings_generation();
   const Layout& layout = layout_setting();
   const NodeId datacenter = datacenter_id_setting();
   const NodeId machine = machine_id_setting();
@@ -144,12 +153,12 @@ void resolve_settings() {
   active.slot = slot;
   active.tolerance_ms = policy.tolerance_ms;
   active.reserved_until_ms = reserved;
-  settings_changed = false;
+  active.settings_generation = generation;
 }
 
 // The active generator, resolved first when a setting has changed.
 inline Active& current() {
-  if (unlikely(settings_changed)) resolve_settings();
+  if (unlikely(active.settings_generation != settings_generation())) resolve_settings();
   return active;
 }
 
@@ -204,6 +213,7 @@ struct Batch {
   std::uint64_t next;  // state value of the next ID to return
   std::uint64_t end;   // one past the last reserved state value
 };
+FLAKEID_NO_DESTRUCTOR(Batch);
 
 // flakeid_next_ids(count): `count` new IDs, strictly increasing. Each millisecond's share
 // is reserved in one step, as much as the millisecond has left.
@@ -236,7 +246,6 @@ Datum next_ids(FunctionCallInfo fcinfo) {
 
 }  // namespace
 
-// Adds this backend's counts to the shared counters, for flakeid_status().
 void generator_flush_counters() {
   flush_counters();
 }

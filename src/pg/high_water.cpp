@@ -3,7 +3,7 @@
 // file flakeid_high_water of the data directory (fsynced). The hot path never touches
 // them: a backend compares each ID's timestamp with the reservation it last saw, and
 // comes here about once a second.
-#include "high_water.hpp"
+#include "pg/high_water.hpp"
 
 #include <sys/file.h>
 
@@ -11,7 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "time_convert.hpp"
+#include "pg/guard.hpp"
+#include "pg/time_convert.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -80,6 +81,7 @@ struct SavedUser {
   Oid user = InvalidOid;
   int context = 0;
 };
+FLAKEID_NO_DESTRUCTOR(SavedUser);
 
 // Switches to the bootstrap superuser: every role may make IDs, but only the extension
 // may read and move its high-water mark. (Plain functions, not a C++ guard object: a
@@ -145,7 +147,6 @@ std::int64_t read_server_mark(int fd) {
 
 }  // namespace
 
-// This database's high-water mark in Unix ms.
 std::int64_t high_water_read() {
   const Oid sequence = sequence_oid();
   const SavedUser saved = become_superuser();
@@ -154,7 +155,6 @@ std::int64_t high_water_read() {
   return value;
 }
 
-// Makes sure both marks cover `issued_ms`; returns the earlier of the two reservations.
 std::int64_t high_water_cover(std::int64_t issued_ms) {
   const std::int64_t database_reserved = database_mark_cover(issued_ms);
   const int fd = open_server_mark();
@@ -176,8 +176,6 @@ std::int64_t high_water_cover(std::int64_t issued_ms) {
   return std::min(database_reserved, server_reserved);
 }
 
-// The server's mark in Unix ms: no ID of any database of the server has a timestamp at or
-// above it. 0 when none was reserved yet.
 std::int64_t server_mark_read() {
   const int fd = open_server_mark();
   const std::int64_t mark = read_server_mark(fd);
@@ -186,8 +184,6 @@ std::int64_t server_mark_read() {
   return mark;
 }
 
-// Just after the last commit replayed by recovery (on a standby, from its primary), in
-// Unix ms; 0 when none was.
 std::int64_t last_replayed_commit_ms() {
   const TimestampTz replayed = GetLatestXTime();
   return replayed != 0 ? timestamptz_to_unix_ms(replayed) + 1 : 0;

@@ -5,7 +5,7 @@
 // last ID handed out.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 
@@ -27,8 +27,8 @@ std::int64_t high_water_cover(std::int64_t issued_ms);
 // server has a timestamp at or above it. 0 when none was reserved yet.
 std::int64_t server_mark_read();
 
-// Just after the last commit replayed by recovery, in Unix ms (0 when none was): after a
-// promotion, every ID the old primary committed lies below it.
+// Just after the last commit replayed by recovery (on a standby, from its primary), in Unix
+// ms (0 when none was): after a promotion, every ID the old primary committed lies below it.
 std::int64_t last_replayed_commit_ms();
 
 }  // namespace flakeid::pg

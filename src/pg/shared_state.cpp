@@ -6,7 +6,7 @@
 // server keeps about 100 kB spare for such late requests, and the table takes a few kB.
 // When the library is preloaded, it asks for the room up front instead. From 17 on, the
 // DSM registry gives a named segment to the first backend that asks.
-#include "shared_state.hpp"
+#include "pg/shared_state.hpp"
 
 #include <cstring>
 #include <new>
@@ -23,7 +23,7 @@ StateTable* table = nullptr;
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
 
 // shmem_request_hook: reserves the table's room in the main segment.
-void request_shmem() {
+void request_shmem() noexcept {
   if (prev_shmem_request_hook != nullptr) prev_shmem_request_hook();
   RequestAddinShmemSpace(shared_state_size());
 }
@@ -32,7 +32,7 @@ shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
 
 // shmem_startup_hook: creates the table at server start, so it is there (and listed in
 // pg_shmem_allocations) before any backend asks for an ID.
-void startup_shmem() {
+void startup_shmem() noexcept {
   if (prev_shmem_startup_hook != nullptr) prev_shmem_startup_hook();
   table = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
   (void)shared_state_table();
@@ -40,15 +40,14 @@ void startup_shmem() {
 #endif
 
 // Builds an empty table in freshly allocated shared memory.
-void init_table(void* memory) {
+void init_table(void* memory) noexcept {
   std::memset(memory, 0, sizeof(StateTable));
   new (memory) StateTable();
 }
 
 }  // namespace
 
-// Asks for room in the main shared memory segment when the library is preloaded.
-void shared_state_request() {
+void shared_state_request() noexcept {
 #if PG_VERSION_NUM >= 170000
   // The DSM registry needs no reservation.
 #else
@@ -59,7 +58,6 @@ void shared_state_request() {
 #endif
 }
 
-// The server's table of generator states, created by the first backend that needs it.
 StateTable* shared_state_table() {
   if (table != nullptr) return table;
   bool found = false;
@@ -75,7 +73,6 @@ StateTable* shared_state_table() {
   return table;
 }
 
-// Bytes of shared memory flakeid uses.
 Size shared_state_size() {
   return MAXALIGN(sizeof(StateTable));
 }

@@ -15,7 +15,7 @@ use Time::HiRes qw(time);
 our @EXPORT = qw(
   require_libfaketime set_clock start_faked clock_offset
   logical_settings attempt attempts_then_next_ids id_order_counts
-  pgbench_insert_script start_pgbench);
+  pgbench_insert_script start_pgbench state_table_path expected_state_table_path);
 
 # libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
 # not a reason to skip the fault tests.
@@ -172,6 +172,32 @@ sub start_pgbench
 		};
 	}
 	return %run;
+}
+
+# Where the server keeps flakeid's state table, as it shows it: 'main segment' (listed
+# once in pg_shmem_allocations) or 'dsm registry' (not listed there: a segment of the DSM
+# registry, of which 18 has no view), or what is wrong. flakeid_status() must report the
+# table's size: it is made by the first ID.
+sub state_table_path
+{
+	my ($node, $db) = @_;
+	my $listed = $node->safe_psql($db,
+		q{SELECT count(*) FROM pg_shmem_allocations WHERE name = 'flakeid state table'});
+	my $bytes = $node->safe_psql($db,
+		'SELECT DISTINCT shared_memory_bytes FROM flakeid_status()');
+	return "no state table (flakeid_status() reports '$bytes' bytes)"
+	  unless $bytes =~ /^[1-9]\d*$/;
+	return 'main segment' if $listed == 1;
+	return 'dsm registry' if $listed == 0;
+	return "$listed allocations in the main segment";
+}
+
+# The path of state_table_path that the server's version takes: the main segment up to
+# 16, the DSM registry from 17 (src/pg/shared_state.cpp).
+sub expected_state_table_path
+{
+	my ($node) = @_;
+	return $node->pg_version >= 17 ? 'dsm registry' : 'main segment';
 }
 
 1;

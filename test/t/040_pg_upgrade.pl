@@ -12,11 +12,11 @@
 # carries over with the schema: the first ID a database makes after the start resumes
 # above it, and the mark lies ahead of every ID the database ever issued.
 #
-# Old and new cluster are made by the PostgreSQL under test (15 → 15, 18 → 18): the
-# PostgreSQL 15.x of Debian 12 cannot be upgraded to upstream 18 at all (see the README:
-# 18 refuses the attribute option pg_attver that Debian's 15 stores on every column),
-# whether flakeid is installed or not. FLAKEID_UPGRADE_FROM=/path/to/old/bin runs the same
-# test from an older installation where that works.
+# Old and new cluster are made by the PostgreSQL under test (15 → 15, 18 → 18): a cluster
+# of Debian 12's PostgreSQL 15.x cannot be upgraded to upstream 18 at all, with or without
+# flakeid, because 18 refuses the attribute option pg_attver that Debian's 15 stores on
+# every column; the end of this test shows that where both are at hand.
+# FLAKEID_UPGRADE_FROM=/path/to/old/bin runs the same test from an older installation.
 use strict;
 use warnings FATAL => 'all';
 
@@ -161,6 +161,48 @@ for my $db (sort keys %layout)
 			"SELECT extversion FROM pg_extension WHERE extname = 'flakeid'"),
 		$old_version{$db},
 		"$db: the extension stays at version $old_version{$db}");
+}
+
+# Debian 12's PostgreSQL 15 beside an 18 under test: its clusters cannot be upgraded to 18
+# even without flakeid, because 18 refuses the attribute option pg_attver that Debian's
+# 15.x stores on the columns of every table. Shown on a cluster with one plain table.
+my $debian15 = '/usr/lib/postgresql/15/bin';
+SKIP:
+{
+	skip 'Debian 12\'s PostgreSQL 15 beside a newer PostgreSQL under test', 3
+	  unless -x "$debian15/pg_ctl" && $new->pg_version >= 16;
+	my $plain = PostgreSQL::Test::Cluster->new('plain15', install_path => "$debian15/..");
+	$plain->init;
+	$plain->start;
+	$plain->safe_psql('postgres', 'CREATE TABLE t (id bigint PRIMARY KEY, note text)');
+	like(
+		$plain->safe_psql('postgres',
+			q{SELECT string_agg(DISTINCT split_part(o, '=', 1), ',')
+			  FROM pg_attribute, unnest(attoptions) AS o
+			  WHERE attrelid = 't'::regclass AND attnum > 0}),
+		qr/^pg_attver$/,
+		'Debian\'s 15 stores pg_attver on a plain table\'s columns');
+	$plain->stop;
+	# 18's initdb turns data checksums on by default; 15's did not, and pg_upgrade
+	# needs both alike.
+	my $target = PostgreSQL::Test::Cluster->new('target18');
+	$target->init(extra => ['--no-data-checksums']);
+	my $output = '';
+	my $ok = IPC::Run::run(
+		[
+			"$new_bindir/pg_upgrade", '--no-sync',
+			'-d', $plain->data_dir, '-D', $target->data_dir,
+			'-b', $debian15, '-B', $new_bindir,
+			'-s', $socketdir, '-p', $plain->port, '-P', $target->port
+		],
+		'>&', \$output,
+		init => sub { chdir $workdir or die "chdir $workdir: $!" });
+	ok(!$ok, 'pg_upgrade from Debian\'s 15 fails on a cluster without flakeid');
+	my $logs = join '', map { slurp_file($_) }
+	  glob($target->data_dir . '/pg_upgrade_output.d/*/log/pg_upgrade_dump_*.log');
+	like($logs, qr/unrecognized parameter "pg_attver"/,
+		'because the new server refuses pg_attver')
+	  or diag("pg_upgrade:\n$output");
 }
 
 # The server's mark is written again by the new server.
