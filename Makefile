@@ -3,7 +3,8 @@
 #
 #   make demo    set up a fresh Debian 12 machine, build, install, show flakeid at work
 #   make test    the same set-up, then every test (format, unit, sanitizers, pg_regress, TAP)
-#   make bench   the benchmarks against a sequence, clock_timestamp() and gen_random_uuid()
+#   make bench   the benchmarks against a sequence, clock_timestamp(), gen_random_uuid() and,
+#                on 18 (make bench PG_MAJOR=18), uuidv7()
 
 EXTENSION = flakeid
 MODULE_big = flakeid
@@ -14,10 +15,28 @@ CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
 PG_SRCS = $(sort $(wildcard src/pg/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
+# Which PostgreSQL: PG_CONFIG=/path/to/pg_config, or PG_MAJOR=18 (test/bin/postgres.sh finds
+# that version, or builds it once from Debian's source package; PG_FLAVOUR=release for the
+# benchmarks' build, else assert-enabled). Without either, Debian's pg_config (15 here).
+# `make bench PG_MAJOR=N` measures the release build unless PG_FLAVOUR says otherwise: an
+# assert-enabled server is several times slower and would say nothing about users' speed.
+ifeq ($(MAKECMDGOALS),bench)
+PG_FLAVOUR ?= release
+endif
+ifdef PG_MAJOR
+PG_CONFIG := $(shell test/bin/postgres.sh $(PG_MAJOR) $(PG_FLAVOUR))
+ifeq ($(PG_CONFIG),)
+$(error test/bin/postgres.sh found no PostgreSQL $(PG_MAJOR))
+endif
+endif
 PG_CONFIG ?= pg_config
+PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p')
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
 # PostgreSQL's headers are not ours to warn about: -isystem keeps -Werror for our code only.
-PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc/core -Isrc/pg
+# The library's version, as pg_get_loaded_modules() shows it on 18 and later.
+FLAKEID_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control)
+PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc \
+	-DFLAKEID_VERSION='"$(FLAKEID_VERSION)"'
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-register -fno-strict-aliasing
 SHLIB_LINK += -lstdc++
 
@@ -46,9 +65,18 @@ endif
 # PGXS does not track headers: rebuild every object when any of ours changes (the state
 # table's layout in shared memory must agree in every file).
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+src/pg/flakeid.o: flakeid.control
+
+# Objects built against one PostgreSQL are no good for another: the stamp names the
+# pg_config they were built with, and changes (rebuilding them) when it does.
+$(OBJS): build/pg_config.stamp
+build/pg_config.stamp: FORCE
+	@mkdir -p build
+	@echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' | cmp -s - $@ || echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' > $@
+FORCE:
 
 .PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format clients-deps deb \
-	deb-installcheck
+	deb-installcheck FORCE
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
 setup:
@@ -56,7 +84,7 @@ setup:
 
 # ---- unit tests of the core (GoogleTest), plain and under ASan + UBSan ----
 UNIT_SRCS = $(sort $(wildcard test/unit/*.cpp))
-UNIT_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -g
+UNIT_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -g
 
 build/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp test/unit/*.hpp)
 	@mkdir -p build
@@ -80,7 +108,7 @@ unit-sanitize: build/unit_tests_sanitized
 FUZZ_CXX = clang++
 FUZZ_NAMES = layout epoch codec
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz_%)
-FUZZ_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -g -O1 \
+FUZZ_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TIME = 20
 FUZZ_OPTS = -max_total_time=$(FUZZ_TIME) -max_len=64 -print_final_stats=1
@@ -123,11 +151,21 @@ format:
 test: setup
 	$(MAKE) check-all
 
+# On Debian's own PostgreSQL (15): every test and the .deb. On another version
+# (make test PG_MAJOR=18): the unit tests and the whole server suite; the sanitizer and
+# fuzz runs test the core alone, which is the same on every version, and the .deb is
+# built for Debian's packaged version only.
+ifeq ($(PG_MAJOR_VERSION),15)
 check-all: lint unit unit-sanitize fuzz clients-deps
+else
+check-all: unit clients-deps
+endif
 	$(MAKE) all
 	$(MAKE) install
 	test/bin/as-postgres.sh $(MAKE) installcheck
+ifeq ($(PG_MAJOR_VERSION),15)
 	$(MAKE) deb
+endif
 
 demo: setup
 	$(MAKE) all
@@ -135,10 +173,12 @@ demo: setup
 	test/bin/as-postgres.sh test/bin/demo.sh
 
 # ---- make bench: the core alone (Google Benchmark), then flakeid on a throwaway server
-# against clock_timestamp(), nextval() and gen_random_uuid(); writes bench/results/. Not
-# part of `make test`; it reports and asserts nothing. Sizes: see bench/run.sh (BENCH_*).
+# against clock_timestamp(), nextval(), gen_random_uuid() and (18 and later) uuidv7();
+# writes bench/results/pgMAJOR.md and .png. Not part of `make test`; it reports and
+# asserts nothing. Sizes: see bench/run.sh (BENCH_*). The sub-makes get the pg_config
+# chosen here, so all of it runs on one PostgreSQL.
 BENCH_PACKAGES = gnuplot-nox libbenchmark-dev
-BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc/core -O2
+BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -O2
 
 build/core_bench: bench/core_bench.cpp $(CORE_SRCS) $(wildcard src/core/*.hpp)
 	@mkdir -p build
@@ -146,10 +186,10 @@ build/core_bench: bench/core_bench.cpp $(CORE_SRCS) $(wildcard src/core/*.hpp)
 
 bench:
 	test/bin/setup-debian.sh $(BENCH_PACKAGES)
-	$(MAKE) all
-	$(MAKE) install
-	$(MAKE) build/core_bench
-	bench/bench.sh
+	$(MAKE) all PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
+	$(MAKE) install PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
+	$(MAKE) build/core_bench PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
+	PG_CONFIG=$(PG_CONFIG) bench/bench.sh
 
 # ---- real clients (test/t/031_clients.pl): node-postgres from the npm registry into
 # test/clients/node_modules. Run by root before the tests copy the tree for the postgres

@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
-#include "clock.hpp"
-#include "generator.hpp"
-#include "layout.hpp"
+#include "core/clock.hpp"
+#include "core/generator.hpp"
+#include "core/layout.hpp"
 
 namespace {
 

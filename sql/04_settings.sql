@@ -105,17 +105,20 @@ SELECT layout, epoch FROM flakeid_capacity();
 
 -- ---- parallel workers -----------------------------------------------------------------
 -- flakeid_next() is PARALLEL UNSAFE, like nextval(): it may have to advance its durable
--- high-water mark, which a parallel worker cannot write. Even under force_parallel_mode it
--- runs in the leader (a plain Result, no Gather); its IDs follow and decode to now.
+-- high-water mark, which a parallel worker cannot write. Even when parallel query is forced
+-- (force_parallel_mode, named debug_parallel_query from 16) it runs in the leader (a plain
+-- Result, no Gather); its IDs follow and decode to now.
 SET flakeid.layout = 'twitter';
 SET flakeid.epoch = '1288834974657';
 SELECT flakeid_next() AS leader_id \gset
-SET force_parallel_mode = on;
+SELECT CASE WHEN current_setting('server_version_num')::int < 160000 THEN 'force_parallel_mode'
+            ELSE 'debug_parallel_query' END AS force_parallel \gset
+SET :force_parallel = on;
 EXPLAIN (COSTS OFF) SELECT flakeid_next();
 SELECT flakeid_next() AS worker_id \gset
 SELECT count(*) AS ids, count(DISTINCT id) AS distinct_ids, min(id) > :worker_id AS after_worker_id
 FROM flakeid_next_ids(5000) AS t(id);
-RESET force_parallel_mode;
+RESET :force_parallel;
 SELECT :worker_id > :leader_id AS after_leader_id,
        abs(extract(epoch FROM generated_at - clock_timestamp())) < 1 AS made_now
 FROM flakeid_decode(:worker_id);

@@ -121,8 +121,7 @@ ALTER SYSTEM SET flakeid.datacenter_id = -2;
 \echo :LAST_ERROR_SQLSTATE
 ALTER SYSTEM SET flakeid.machine_id = 2147483648;
 ALTER SYSTEM SET flakeid.machine_id = 'seven';
-SET flakeid.clock_tolerance_ms = -1;
-SET flakeid.clock_tolerance_ms = '2h';
+-- (Out-of-range values of the settings with units: 08_version_specific.)
 -- Nothing was written to postgresql.auto.conf.
 SELECT count(*) AS flakeid_lines FROM pg_file_settings WHERE name LIKE 'flakeid.%';
 

@@ -1,5 +1,5 @@
 // Composing and taking apart IDs, and the capacity of a layout.
-#include "codec.hpp"
+#include "core/codec.hpp"
 
 #include <limits>
 
@@ -10,7 +10,6 @@ constexpr double kMsPerJulianYear = 365.25 * 86400000.0;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 }  // namespace
 
-// Builds the ID of the given fields; kFieldValueRange when one does not fit its field.
 Result<std::int64_t> encode(const Layout& layout, const Fields& f) noexcept {
   if (f.timestamp > layout.max_timestamp() || f.datacenter > layout.max_datacenter() ||
       f.machine > layout.max_machine() || f.sequence > layout.max_sequence()) {
@@ -23,7 +22,6 @@ Result<std::int64_t> encode(const Layout& layout, const Fields& f) noexcept {
   return {static_cast<std::int64_t>(id), Error::kOk};
 }
 
-// Takes an ID apart under a layout and epoch.
 Result<Decoded> decode(const Layout& layout, std::int64_t epoch_ms, std::int64_t id) noexcept {
   if (id < 0) return {{}, Error::kIdNegative};
   const std::uint64_t bits = static_cast<std::uint64_t>(id);
@@ -57,7 +55,6 @@ Result<std::uint64_t> timestamp_field_at(const Layout& layout, std::int64_t epoc
 
 }  // namespace
 
-// The smallest ID a layout can hold in the Unix millisecond `unix_ms`.
 Result<std::int64_t> first_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
                                     std::int64_t unix_ms) noexcept {
   const Result<std::uint64_t> field = timestamp_field_at(layout, epoch_ms, unix_ms);
@@ -65,7 +62,6 @@ Result<std::int64_t> first_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
   return encode(layout, Fields{field.value, 0, 0, 0});
 }
 
-// The largest ID a layout can hold in the Unix millisecond `unix_ms`.
 Result<std::int64_t> last_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
                                    std::int64_t unix_ms) noexcept {
   const Result<std::uint64_t> field = timestamp_field_at(layout, epoch_ms, unix_ms);
@@ -74,7 +70,6 @@ Result<std::int64_t> last_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
                                layout.max_sequence()});
 }
 
-// The capacity of a layout with the given epoch.
 Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept {
   Capacity c;
   const std::uint64_t span = layout.max_timestamp();  // 2^T - 1, the last timestamp

@@ -3,8 +3,8 @@
 
 #include <cstdint>
 
-#include "error.hpp"
-#include "layout.hpp"
+#include "core/error.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid {
 

@@ -1,7 +1,7 @@
 // Parsing of epoch text.
-#include "epoch.hpp"
+#include "core/epoch.hpp"
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace flakeid {
 
@@ -122,8 +122,8 @@ Result<std::int64_t> parse_iso(std::string_view text) {
 
 }  // namespace
 
-// Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's algorithm).
 std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
+  // H. Hinnant's algorithm: years counted from March, in 400-year eras.
   year -= month <= 2;
   const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
   const std::int64_t year_of_era = year - era * 400;
@@ -133,7 +133,6 @@ std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
   return era * 146097 + day_of_era - 719468;
 }
 
-// Parses ISO-8601 text with a zone, or integer milliseconds since the Unix epoch.
 Result<std::int64_t> parse_epoch(std::string_view text) noexcept {
   text = text::trim(text);
   if (text.empty()) return {0, Error::kEpochSyntax};

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace flakeid {
 

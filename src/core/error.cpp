@@ -1,9 +1,8 @@
 // Names of the core's error codes.
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace flakeid {
 
-// Short stable name of an error, for logs and tests.
 const char* error_name(Error error) noexcept {
   switch (error) {
     case Error::kOk:

@@ -1,9 +1,8 @@
 // The generator's compare-and-swap step.
-#include "generator.hpp"
+#include "core/generator.hpp"
 
 namespace flakeid {
 
-// A generator for the layout, epoch and node ids; an error when a node id does not fit.
 Result<Generator> Generator::create(const Layout& layout, std::int64_t epoch_ms,
                                     std::uint64_t datacenter_id, std::uint64_t machine_id,
                                     ClockPolicy policy) noexcept {
@@ -21,13 +20,11 @@ Result<Generator> Generator::create(const Layout& layout, std::int64_t epoch_ms,
   return {g, Error::kOk};
 }
 
-// The state value of the first ID of the given Unix millisecond (0 before the epoch).
 std::uint64_t Generator::value_at_ms(std::int64_t unix_ms) const noexcept {
   if (unix_ms <= epoch_ms_) return 0;
   return static_cast<std::uint64_t>(unix_ms - epoch_ms_) << sequence_bits_;
 }
 
-// Moves `state` forward to at least `floor`; never backwards.
 void Generator::advance(State& state, std::uint64_t floor) noexcept {
   std::uint64_t current = state.load(std::memory_order_acquire);
   while (current < floor && !state.compare_exchange_weak(current, floor, std::memory_order_acq_rel,

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <cstdint>
 
-#include "error.hpp"
-#include "layout.hpp"
+#include "core/error.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid {
 
@@ -82,7 +82,7 @@ class Generator {
     return epoch_ms_ + static_cast<std::int64_t>(value >> sequence_bits_);
   }
 
-  // The state value of the first ID of the given Unix millisecond.
+  // The state value of the first ID of the given Unix millisecond (0 before the epoch).
   std::uint64_t value_at_ms(std::int64_t unix_ms) const noexcept;
 
   // The state value of the first ID of the millisecond after that of `value`: a state
@@ -119,7 +119,6 @@ class Generator {
   std::uint64_t node_bits_ = 0;
 };
 
-// A step that failed with `error`.
 inline Step Generator::failed(Error error, std::uint64_t behind_ms) {
   Step step;
   step.kind = Step::Kind::kFailed;
@@ -128,8 +127,6 @@ inline Step Generator::failed(Error error, std::uint64_t behind_ms) {
   return step;
 }
 
-// What to do at state `current` and clock reading `now_ms`: the IDs to take, a wait, or
-// a failure. Decides only; reserve_with_clock() takes the IDs with a compare-and-swap.
 inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms,
                               std::uint64_t want) const noexcept {
   if (now_ms < epoch_ms_) return failed(Error::kEpochInFuture);

@@ -1,7 +1,7 @@
 // Layout validation, presets and parsing of layout text.
-#include "layout.hpp"
+#include "core/layout.hpp"
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace flakeid {
 
@@ -9,7 +9,6 @@ namespace {
 constexpr std::uint64_t kWidthCap = 1000;  // wider than any valid field
 }  // namespace
 
-// Checks four field widths against the rules: T >= 1, D, M, S in 0..31, sum 63.
 Error validate_layout(int t, int d, int m, int s) noexcept {
   if (t < 1 || t > kIdBits) return Error::kLayoutFieldRange;
   for (int bits : {d, m, s}) {
@@ -19,7 +18,6 @@ Error validate_layout(int t, int d, int m, int s) noexcept {
   return Error::kOk;
 }
 
-// Parses a preset name (case-insensitive) or "T,D,M,S" (spaces allowed) into a layout.
 Result<Layout> parse_layout(std::string_view text) noexcept {
   text = text::trim(text);
   if (text.empty()) return {{}, Error::kLayoutSyntax};
@@ -54,7 +52,6 @@ Result<Layout> parse_layout(std::string_view text) noexcept {
   return {{fields[0], fields[1], fields[2], fields[3]}, Error::kOk};
 }
 
-// Name of the preset with exactly this layout, or nullptr when it is a custom one.
 const char* preset_name(const Layout& layout) noexcept {
   for (const Preset& preset : kPresets) {
     if (preset.layout == layout) return preset.name;

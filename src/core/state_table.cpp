@@ -1,5 +1,5 @@
 // Finding and claiming the shared slot of a layout and epoch.
-#include "state_table.hpp"
+#include "core/state_table.hpp"
 
 #include <thread>
 

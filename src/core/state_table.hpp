@@ -1,6 +1,6 @@
 // The table of generator states that lives in shared memory: one slot per layout and
-// epoch in use on the server, so every backend of every database that uses the same
-// layout and epoch advances the same state word.
+// epoch in use on the server, so every caller that uses the same layout and epoch, in
+// whatever process, advances the same state word.
 //
 // Layouts that differ only in how they split the node bits between datacenter and
 // machine (twitter 41,5,5,12 and single_dc 41,0,10,12) can write the very same bits, so
@@ -10,8 +10,8 @@
 #include <atomic>
 #include <cstdint>
 
-#include "generator.hpp"
-#include "layout.hpp"
+#include "core/generator.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid {
 

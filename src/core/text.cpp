@@ -1,5 +1,5 @@
 // Small allocation-free helpers for reading setting text.
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace flakeid::text {
 
@@ -12,14 +12,12 @@ char lower(char c) {
 }
 }  // namespace
 
-// The text without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view text) noexcept {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   return text;
 }
 
-// Lower-case ASCII equality of two strings.
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -28,7 +26,6 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-// Parses an unsigned decimal integer that fills `text` exactly, at most `max`.
 bool parse_uint(std::string_view text, std::uint64_t max, std::uint64_t* out) noexcept {
   if (text.empty()) return false;
   std::uint64_t value = 0;

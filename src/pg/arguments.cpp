@@ -1,13 +1,14 @@
 // Reading a layout and an epoch passed as arguments.
-#include "arguments.hpp"
+#include "pg/arguments.hpp"
 
-#include "epoch.hpp"
-#include "errors.hpp"
-#include "settings.hpp"
+#include "core/epoch.hpp"
+#include "pg/report.hpp"
+#include "pg/settings.hpp"
 
 namespace flakeid::pg {
 
-// The layout text at argument `layout_arg` and the epoch after it, checked.
+FLAKEID_NO_DESTRUCTOR(Result<Layout>);
+
 LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg) {
   const char* layout_text = text_to_cstring(PG_GETARG_TEXT_PP(layout_arg));
   const Result<Layout> layout = parse_layout(layout_text);
@@ -17,7 +18,6 @@ LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg) {
   return {layout.value, epoch_ms};
 }
 
-// The database's current layout and epoch.
 LayoutAndEpoch current_layout_and_epoch() {
   return {layout_setting(), epoch_setting_ms()};
 }

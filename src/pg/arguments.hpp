@@ -2,11 +2,11 @@
 // functions, with the same checks and errors as the settings.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/guard.hpp"
 
 #include <cstdint>
 
-#include "layout.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid::pg {
 
@@ -15,6 +15,7 @@ struct LayoutAndEpoch {
   Layout layout;
   std::int64_t epoch_ms;
 };
+FLAKEID_NO_DESTRUCTOR(LayoutAndEpoch);
 
 // The layout text at argument `layout_arg` and the epoch (Unix ms) after it; raises a
 // clear error when either is bad.

@@ -1,14 +1,17 @@
 // Reading IDs: flakeid_decode() takes one apart, flakeid_timestamp() gives its time; each
 // under the database's current layout and epoch, or (IMMUTABLE) under those given.
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
-#include "arguments.hpp"
-#include "codec.hpp"
-#include "errors.hpp"
-#include "record.hpp"
-#include "time_convert.hpp"
+#include "core/codec.hpp"
+#include "pg/arguments.hpp"
+#include "pg/record.hpp"
+#include "pg/report.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(Result<Decoded>);
+FLAKEID_NO_DESTRUCTOR(Decoded);
 
 namespace {
 

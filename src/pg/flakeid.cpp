@@ -1,15 +1,21 @@
 // The module's entry point: _PG_init reads as the table of contents of the glue.
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
-#include "settings.hpp"
-#include "shared_state.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
 
 extern "C" {
+#ifdef PG_MODULE_MAGIC_EXT
+// 18 and later: pg_get_loaded_modules() names the library and its version.
+PG_MODULE_MAGIC_EXT(.name = "flakeid", .version = FLAKEID_VERSION);
+#else
 PG_MODULE_MAGIC;
+#endif
 
 void _PG_init(void);
 
-// Loads flakeid: its settings, and its shared memory when preloaded.
+// Loads flakeid: its settings, and its shared memory when preloaded. (PostgreSQL 16 and
+// later declare _PG_init without noexcept, so the two functions it calls carry it.)
 void _PG_init(void) {
   flakeid::pg::settings_init();
   if (process_shared_preload_libraries_in_progress) flakeid::pg::shared_state_request();

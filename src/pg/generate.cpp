@@ -1,7 +1,7 @@
 // flakeid_next() and flakeid_next_ids(count): the per-call path. Resuming above the
 // durable marks and renewing them is resume.cpp's; this file calls it when a backend
 // starts using a generator state and about once a second.
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -10,16 +10,22 @@ extern "C" {
 
 #include <new>
 
-#include "clock.hpp"
-#include "errors.hpp"
-#include "generate.hpp"
-#include "generator.hpp"
-#include "resume.hpp"
-#include "settings.hpp"
-#include "shared_state.hpp"
-#include "wait.hpp"
+#include "core/clock.hpp"
+#include "pg/report.hpp"
+#include "pg/generate.hpp"
+#include "core/generator.hpp"
+#include "pg/resume.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
+#include "pg/wait.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(Result<Generator>);
+FLAKEID_NO_DESTRUCTOR(Generator);
+FLAKEID_NO_DESTRUCTOR(Step);
+FLAKEID_NO_DESTRUCTOR(ClockPolicy);
+FLAKEID_NO_DESTRUCTOR(Renewal);
 
 namespace {
 
@@ -30,10 +36,14 @@ struct Active {
   StateSlot* slot = nullptr;
   std::int64_t tolerance_ms = 0;
 };
+FLAKEID_NO_DESTRUCTOR(Active);
 
 // The generator of the current settings. Resolved again only when a setting changes, so
 // a call does no parsing and no lookup.
 Active active;
+
+// The settings generation `active` was resolved at (0: never).
+std::uint64_t active_generation = 0;
 
 // The earlier of this database's and the server's high-water marks, as this backend last
 // saw them: IDs below it are covered by durable reservations; the first ID at or above it
@@ -50,7 +60,7 @@ StateSlot* counted_slot = nullptr;
 std::uint64_t unflushed_ids = 0;
 
 // Adds the IDs this backend made to their slot's shared counter.
-void flush_counters() {
+void flush_counters() noexcept {
   if (counted_slot != nullptr && unflushed_ids != 0) {
     counted_slot->counters.ids_issued.fetch_add(unflushed_ids, std::memory_order_relaxed);
     unflushed_ids = 0;
@@ -58,7 +68,7 @@ void flush_counters() {
 }
 
 // before_shmem_exit callback: the counts of a backend that ends are not lost.
-void flush_counters_at_exit(int, Datum) {
+void flush_counters_at_exit(int, Datum) noexcept {
   flush_counters();
 }
 
@@ -74,6 +84,7 @@ inline void count_ids(StateSlot* slot, std::uint64_t count) {
 // Builds the generator for the current settings, finds its shared slot, and resumes the
 // slot above the durable marks the first time this backend uses it.
 void resolve_settings() {
+  const std::uint64_t generation = settings_generation();
   const Layout& layout = layout_setting();
   const NodeId datacenter = datacenter_id_setting();
   const NodeId machine = machine_id_setting();
@@ -119,12 +130,12 @@ void resolve_settings() {
   active.generator = made.value;
   active.slot = slot;
   active.tolerance_ms = policy.tolerance_ms;
-  settings_changed = false;
+  active_generation = generation;
 }
 
 // The active generator, resolved first when a setting has changed.
 inline const Active& current() {
-  if (unlikely(settings_changed)) resolve_settings();
+  if (unlikely(active_generation != settings_generation())) resolve_settings();
   return active;
 }
 
@@ -184,6 +195,7 @@ struct Batch {
   std::uint64_t next;  // state value of the next ID to return
   std::uint64_t end;   // one past the last reserved state value
 };
+FLAKEID_NO_DESTRUCTOR(Batch);
 
 // flakeid_next_ids(count): `count` new IDs, strictly increasing. Each millisecond's share
 // is reserved in one step, as much as the millisecond has left, as the rows are read.
@@ -214,7 +226,6 @@ Datum next_ids(FunctionCallInfo fcinfo) {
 
 }  // namespace
 
-// Adds this backend's counts to the shared counters, for flakeid_status().
 void generator_flush_counters() {
   flush_counters();
 }

@@ -3,7 +3,7 @@
 // file flakeid_high_water of the data directory (fsynced). The hot path never touches
 // them; resume.cpp reads them when a backend starts using a generator state and renews
 // them about once a second.
-#include "high_water.hpp"
+#include "pg/high_water.hpp"
 
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -12,6 +12,8 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+
+#include "pg/guard.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -30,6 +32,8 @@ extern "C" {
 }
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(ServerMark);
 
 namespace {
 
@@ -88,6 +92,7 @@ struct SavedUser {
   Oid user = InvalidOid;
   int context = 0;
 };
+FLAKEID_NO_DESTRUCTOR(SavedUser);
 
 // Switches to the bootstrap superuser: every role may make IDs, but only the extension
 // may read and move its high-water mark. (Plain functions, not a C++ guard object: a
@@ -112,6 +117,7 @@ struct ServerIdentity {
   std::uint64_t device = 0;
   std::uint64_t inode = 0;
 };
+FLAKEID_NO_DESTRUCTOR(ServerIdentity);
 
 // This server's identity: its system identifier, the timeline it writes WAL on, and the
 // device and inode of its data directory (a copy of the directory has others).
@@ -185,7 +191,6 @@ void write_server_mark(int fd, std::int64_t mark_ms) {
 
 }  // namespace
 
-// Locks this database's high-water sequence, looked up again once the lock is held.
 Oid database_mark_lock(LOCKMODE mode, bool missing_ok) {
   while (true) {
     const Oid sequence = find_sequence();
@@ -201,12 +206,10 @@ Oid database_mark_lock(LOCKMODE mode, bool missing_ok) {
   }
 }
 
-// Releases the lock taken by database_mark_lock().
 void database_mark_unlock(Oid sequence, LOCKMODE mode) {
   UnlockRelationOid(sequence, mode);
 }
 
-// The value of a locked high-water sequence, read as superuser.
 std::int64_t database_mark_value(Oid sequence) {
   const SavedUser saved = become_superuser();
   LOCAL_FCINFO(fcinfo, 1);
@@ -226,7 +229,6 @@ std::int64_t database_mark_value(Oid sequence) {
   return DatumGetInt64(value);
 }
 
-// Sets a locked high-water sequence to `mark_ms`, as superuser.
 void database_mark_set(Oid sequence, std::int64_t mark_ms) {
   const SavedUser saved = become_superuser();
   DirectFunctionCall2(setval_oid, ObjectIdGetDatum(sequence), Int64GetDatum(mark_ms));
@@ -236,7 +238,6 @@ void database_mark_set(Oid sequence, std::int64_t mark_ms) {
   (void)GetTopTransactionId();
 }
 
-// This database's high-water mark in Unix ms.
 std::int64_t high_water_read() {
   const Oid sequence = database_mark_lock(AccessShareLock, false);
   const std::int64_t value = database_mark_value(sequence);
@@ -244,7 +245,6 @@ std::int64_t high_water_read() {
   return value;
 }
 
-// Reads the server's mark file.
 ServerMark server_mark_read() {
   const int fd = open_server_mark();
   const ServerMark found = parse_server_mark(fd);
@@ -252,7 +252,6 @@ ServerMark server_mark_read() {
   return found;
 }
 
-// Makes sure the server's mark covers `issued_ms`; returns the mark.
 std::int64_t server_mark_cover(std::int64_t issued_ms) {
   const int fd = open_server_mark();
   std::int64_t mark = parse_server_mark(fd).mark_ms;
@@ -264,7 +263,6 @@ std::int64_t server_mark_cover(std::int64_t issued_ms) {
   return mark;
 }
 
-// Writes the server's mark file as this server's, with a mark of at least `floor_ms`.
 std::int64_t server_mark_claim(std::int64_t floor_ms) {
   const int fd = open_server_mark();
   const std::int64_t mark = std::max(parse_server_mark(fd).mark_ms, floor_ms);

@@ -5,7 +5,7 @@
 // read, is resume.cpp's business; this file only reads and writes them.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 extern "C" {
 #include "storage/lockdefs.h"
@@ -47,7 +47,7 @@ struct ServerMark {
   bool this_server = false;
 };
 
-// Reads the server's mark file.
+// Reads the server's mark file (an error when it cannot be opened).
 ServerMark server_mark_read();
 
 // Makes sure the server's mark covers `issued_ms`: moves it to issued_ms +

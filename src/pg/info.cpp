@@ -1,12 +1,14 @@
 // flakeid_capacity() and flakeid_layouts(): what the layouts are and what they can hold.
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
-#include "codec.hpp"
-#include "record.hpp"
-#include "settings.hpp"
-#include "time_convert.hpp"
+#include "core/codec.hpp"
+#include "pg/record.hpp"
+#include "pg/settings.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(Capacity);
 
 namespace {
 

@@ -5,14 +5,17 @@
 // the book stays a fixed size however many databases come and go; when every entry is in
 // use, a database without one is treated as if its mark came from outside, which is safe
 // and costs a new session at most a wait for its mark.
-#include "mark_book.hpp"
+#include "pg/mark_book.hpp"
 
 #include <algorithm>
 
-#include "clock.hpp"
-#include "shared_state.hpp"
+#include "core/clock.hpp"
+#include "pg/guard.hpp"
+#include "pg/shared_state.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(MarkOrigin);
 
 namespace {
 
@@ -34,7 +37,6 @@ DatabaseMarkEntry* free_entry(ResumeShared* shared, std::int64_t now_ms) {
 
 }  // namespace
 
-// Where `value_ms`, just read from the database's mark, came from.
 MarkOrigin mark_book_look(Oid database, std::int64_t value_ms) {
   ResumeShared* shared = shared_resume();
   MarkOrigin origin;
@@ -47,7 +49,6 @@ MarkOrigin mark_book_look(Oid database, std::int64_t value_ms) {
   return origin;
 }
 
-// Notes that this server writes `written_ms` into the database's mark.
 void mark_book_note(Oid database, std::int64_t written_ms, std::int64_t outside_ms) {
   ResumeShared* shared = shared_resume();
   const std::int64_t now_ms = wall_clock_ms();

@@ -6,7 +6,7 @@
 // so a new session never waits for a reservation its own database made a moment ago.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 

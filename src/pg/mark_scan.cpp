@@ -5,7 +5,7 @@
 // seconds rather than wait forever on a transaction that holds the sequence. Any mark
 // that cannot be read makes the whole scan fail: the caller refuses IDs (FL008) and tries
 // again at the next call.
-#include "mark_scan.hpp"
+#include "pg/mark_scan.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -21,9 +21,10 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
-#include "errors.hpp"
-#include "high_water.hpp"
-#include "shared_state.hpp"
+#include "pg/guard.hpp"
+#include "pg/high_water.hpp"
+#include "pg/report.hpp"
+#include "pg/shared_state.hpp"
 
 namespace flakeid::pg {
 
@@ -38,6 +39,7 @@ struct Database {
   Oid oid;
   const char* name;
 };
+FLAKEID_NO_DESTRUCTOR(Database);
 
 // The databases a worker can connect to: all but those left invalid by an interrupted
 // DROP DATABASE, which hold no data. Returns their number; the array is palloc'd.
@@ -147,7 +149,6 @@ std::int64_t read_by_worker(const Database& database) {
 
 }  // namespace
 
-// The highest high-water mark of any database of the server, in Unix ms.
 std::int64_t scan_database_marks() {
   Database* databases = nullptr;
   const int count = list_databases(&databases);
@@ -170,9 +171,8 @@ std::int64_t scan_database_marks() {
 
 }  // namespace flakeid::pg
 
-// The background worker that reads the mark of the database it is started in and hands it
-// to the backend that awaits it (the ticket in bgw_extra says which).
-void flakeid_mark_reader_main(Datum database) {
+// The ticket in bgw_extra says which backend's question this answers.
+void flakeid_mark_reader_main(Datum database) noexcept {
   using namespace flakeid::pg;
   std::uint64_t ticket = 0;
   std::memcpy(&ticket, MyBgworkerEntry->bgw_extra, sizeof(ticket));

@@ -4,7 +4,7 @@
 // background worker connected to it.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 
@@ -17,6 +17,7 @@ std::int64_t scan_database_marks();
 }  // namespace flakeid::pg
 
 extern "C" {
-// The background worker that reads the mark of the database it is started in.
-PGDLLEXPORT void flakeid_mark_reader_main(Datum database);
+// The background worker that reads the mark of the database it is started in and hands it
+// to the backend that awaits it.
+PGDLLEXPORT void flakeid_mark_reader_main(Datum database) noexcept;
 }

@@ -7,7 +7,7 @@
 // is the highest mark of every database (mark_scan.cpp), each of which is in the WAL and
 // covers every ID its database committed, wherever it was made. The file is then written
 // as this server's, so the next restart reads the file alone.
-#include "node_floor.hpp"
+#include "pg/node_floor.hpp"
 
 #include <algorithm>
 
@@ -16,11 +16,14 @@ extern "C" {
 #include "storage/lmgr.h"
 }
 
-#include "high_water.hpp"
-#include "mark_scan.hpp"
-#include "shared_state.hpp"
+#include "pg/guard.hpp"
+#include "pg/high_water.hpp"
+#include "pg/mark_scan.hpp"
+#include "pg/shared_state.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(ServerMark);
 
 namespace {
 
@@ -36,7 +39,6 @@ bool known_floor(std::int64_t* floor_ms) {
 
 }  // namespace
 
-// The node floor of this start of the server, found by the first backend that asks.
 std::int64_t node_floor_ms() {
   std::int64_t floor_ms = 0;
   if (known_floor(&floor_ms)) return floor_ms;
@@ -58,7 +60,6 @@ std::int64_t node_floor_ms() {
   return floor_ms;
 }
 
-// The server's mark as this server last wrote it.
 std::int64_t server_reserved_ms() {
   ResumeShared* shared = shared_resume();
   SpinLockAcquire(&shared->lock);
@@ -67,7 +68,6 @@ std::int64_t server_reserved_ms() {
   return mark_ms;
 }
 
-// Records a new server mark written by a renewal.
 void note_server_reserved(std::int64_t mark_ms) {
   ResumeShared* shared = shared_resume();
   SpinLockAcquire(&shared->lock);

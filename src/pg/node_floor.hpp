@@ -3,7 +3,7 @@
 // generator state starts above it, whichever layout and database use it first.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 

@@ -22,6 +22,6 @@ extern "C" {
 #endif
 }
 
-#if PG_VERSION_NUM < 130000
-#error "flakeid needs PostgreSQL 13 or later"
+#if PG_VERSION_NUM < 150000
+#error "flakeid needs PostgreSQL 15 or later"
 #endif

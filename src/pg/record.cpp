@@ -1,9 +1,8 @@
 // Building the composite results of SQL functions declared with OUT parameters.
-#include "record.hpp"
+#include "pg/record.hpp"
 
 namespace flakeid::pg {
 
-// The blessed tuple descriptor of the function's declared result record.
 TupleDesc result_tupdesc(FunctionCallInfo fcinfo) {
   TupleDesc tupdesc;
   if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE) {
@@ -14,7 +13,6 @@ TupleDesc result_tupdesc(FunctionCallInfo fcinfo) {
   return BlessTupleDesc(tupdesc);
 }
 
-// A composite Datum of `values` (none null) under `tupdesc`.
 Datum make_record(TupleDesc tupdesc, Datum* values) {
   bool nulls[16] = {false};
   Assert(tupdesc->natts <= 16);

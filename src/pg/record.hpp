@@ -1,7 +1,7 @@
 // Building the composite results of SQL functions declared with OUT parameters.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 namespace flakeid::pg {
 

@@ -16,7 +16,7 @@
 // Renewing the reservation (about once a second per backend) reads the database's mark
 // again, which is how a session that was making IDs when a restore raised the mark
 // notices it.
-#include "resume.hpp"
+#include "pg/resume.hpp"
 
 #include <algorithm>
 
@@ -24,13 +24,18 @@ extern "C" {
 #include "access/xact.h"
 }
 
-#include "clock.hpp"
-#include "high_water.hpp"
-#include "mark_book.hpp"
-#include "node_floor.hpp"
-#include "wait.hpp"
+#include "core/clock.hpp"
+#include "pg/guard.hpp"
+#include "pg/high_water.hpp"
+#include "pg/mark_book.hpp"
+#include "pg/node_floor.hpp"
+#include "pg/wait.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(MarkOrigin);
+FLAKEID_NO_DESTRUCTOR(Renewal);
+FLAKEID_NO_DESTRUCTOR(Generator);
 
 namespace {
 
@@ -47,7 +52,6 @@ void raise_state(const Generator& generator, StateSlot* slot, std::int64_t floor
 
 }  // namespace
 
-// Makes sure the next ID from `slot` comes above the node floor and this database's mark.
 std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int64_t tolerance_ms) {
   const std::int64_t node_floor = node_floor_ms();
   const Oid sequence = database_mark_lock(AccessShareLock, false);
@@ -58,7 +62,6 @@ std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int6
   return std::min(database_mark, server_reserved_ms());
 }
 
-// Renews the reservation once an ID of `issued_ms` has reached it.
 Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int64_t issued_ms,
                           std::int64_t tolerance_ms) {
   // Backends of this database may race to move its mark: serialise them, so it only ever

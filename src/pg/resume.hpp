@@ -4,12 +4,12 @@
 // setval()) while IDs are being made.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 
-#include "generator.hpp"
-#include "state_table.hpp"
+#include "core/generator.hpp"
+#include "core/state_table.hpp"
 
 namespace flakeid::pg {
 

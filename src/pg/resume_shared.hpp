@@ -4,7 +4,7 @@
 // them must be valid as all-zero bytes (the spinlock aside, which shared_state.cpp sets up).
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 extern "C" {
 #include "storage/spin.h"

@@ -1,19 +1,22 @@
 // flakeid's settings: definitions, check hooks and the parsed values they leave behind.
-#include "settings.hpp"
+#include "pg/settings.hpp"
 
 #include <climits>
 #include <cstdlib>
 #include <new>
+#include <string_view>
 
-#include "epoch.hpp"
-#include "errors.hpp"
-#include "text.hpp"
+#include "core/epoch.hpp"
+#include "core/text.hpp"
+#include "pg/report.hpp"
 
 namespace flakeid::pg {
 
-bool settings_changed = true;
-
 namespace {
+
+// Counts the changes of any flakeid setting in this backend: every assign hook adds one.
+// It starts above 0, the generation of a reader that has resolved nothing yet.
+std::uint64_t generation = 1;
 
 constexpr int kNodeIdFromEnvironment = -1;
 constexpr int kNodeIdMax = INT_MAX;
@@ -43,7 +46,7 @@ std::int64_t epoch_value = kDefaultEpochMs;
 
 // Stores a parsed value as a GUC "extra", allocated the way the server will free it.
 template <typename T>
-bool keep_extra(void** extra, const T& value) {
+bool keep_extra(void** extra, const T& value) noexcept {
 #if PG_VERSION_NUM >= 160000
   void* memory = guc_malloc(LOG, sizeof(T));
 #else
@@ -54,45 +57,31 @@ bool keep_extra(void** extra, const T& value) {
   return true;
 }
 
-// Check hook of flakeid.layout: parses it, or says what a layout looks like.
-bool check_layout(char** newval, void** extra, GucSource) {
-  const Result<Layout> parsed = parse_layout(*newval != nullptr ? *newval : "");
+// Check hook of a text setting the core parses (flakeid.layout with parse_layout,
+// flakeid.epoch with parse_epoch): keeps the parsed value, or says through `help` why the
+// text was refused and what would be accepted.
+template <typename T, Result<T> (*parse)(std::string_view) noexcept, ErrorHelp (*help)(Error)>
+bool check_parsed(char** newval, void** extra, GucSource) noexcept {
+  const Result<T> parsed = parse(*newval != nullptr ? *newval : "");
   if (!parsed.ok()) {
-    const ErrorHelp help = layout_help(parsed.error);
-    GUC_check_errdetail("%s", help.detail);
-    GUC_check_errhint("%s", help.hint);
+    const ErrorHelp why = help(parsed.error);
+    GUC_check_errdetail("%s", why.detail);
+    GUC_check_errhint("%s", why.hint);
     return false;
   }
   return keep_extra(extra, parsed.value);
 }
 
-// Assign hook of flakeid.layout.
-void assign_layout(const char*, void* extra) {
-  layout_value = *static_cast<Layout*>(extra);
-  settings_changed = true;
-}
-
-// Check hook of flakeid.epoch: parses ISO-8601 with a zone or integer milliseconds.
-bool check_epoch(char** newval, void** extra, GucSource) {
-  const Result<std::int64_t> parsed = parse_epoch(*newval != nullptr ? *newval : "");
-  if (!parsed.ok()) {
-    const ErrorHelp help = epoch_help(parsed.error);
-    GUC_check_errdetail("%s", help.detail);
-    GUC_check_errhint("%s", help.hint);
-    return false;
-  }
-  return keep_extra(extra, parsed.value);
-}
-
-// Assign hook of flakeid.epoch.
-void assign_epoch(const char*, void* extra) {
-  epoch_value = *static_cast<std::int64_t*>(extra);
-  settings_changed = true;
+// Assign hook of a text setting the core parses: takes the value its check hook kept.
+template <typename T, T* value>
+void assign_parsed(const char*, void* extra) noexcept {
+  *value = *static_cast<T*>(extra);
+  ++generation;
 }
 
 // Assign hook of the integer settings: they only need the generator to re-resolve.
-void assign_int(int, void*) {
-  settings_changed = true;
+void assign_int(int, void*) noexcept {
+  ++generation;
 }
 
 // Resolves a node id setting: its own value, or -1 for the environment variable, else 0.
@@ -116,17 +105,18 @@ NodeId resolve_node_id(int setting, const char* env_name) {
 
 }  // namespace
 
-// Defines the settings; called once from _PG_init.
-void settings_init() {
+void settings_init() noexcept {
   DefineCustomStringVariable(
       "flakeid.layout",
       "Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
       "Presets: twitter, minimal, single_dc, large_cluster, high_throughput.", &layout_text,
-      kDefaultLayoutName.data(), PGC_SUSET, 0, check_layout, assign_layout, nullptr);
+      kDefaultLayoutName.data(), PGC_SUSET, 0, check_parsed<Layout, parse_layout, layout_help>,
+      assign_parsed<Layout, &layout_value>, nullptr);
   DefineCustomStringVariable(
       "flakeid.epoch", "Epoch of the IDs' timestamps: ISO-8601 with a zone, or Unix milliseconds.",
-      nullptr, &epoch_text, "2020-01-01 00:00:00+00", PGC_SUSET, 0, check_epoch, assign_epoch,
-      nullptr);
+      nullptr, &epoch_text, "2020-01-01 00:00:00+00", PGC_SUSET, 0,
+      check_parsed<std::int64_t, parse_epoch, epoch_help>,
+      assign_parsed<std::int64_t, &epoch_value>, nullptr);
   DefineCustomIntVariable("flakeid.datacenter_id",
                           "Datacenter id written into the IDs of this server.",
                           "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0.",
@@ -151,11 +141,11 @@ void settings_init() {
                           "Under the logical clock policy, how far IDs may run ahead of the clock.",
                           nullptr, &max_clock_lead_ms, kMaxLeadDefaultMs, 0, kMaxLeadMaxMs,
                           PGC_SUSET, GUC_UNIT_MS, nullptr, assign_int, nullptr);
-#if PG_VERSION_NUM >= 150000
   MarkGUCPrefixReserved("flakeid");
-#else
-  EmitWarningsOnPlaceholders("flakeid");
-#endif
+}
+
+std::uint64_t settings_generation() noexcept {
+  return generation;
 }
 
 // Accessors of the parsed settings.
@@ -182,7 +172,6 @@ NodeId machine_id_setting() {
   return resolve_node_id(machine_id, "FLAKEID_MACHINE_ID");
 }
 
-// Human name of a node id's source.
 const char* node_id_source_name(NodeIdSource source) {
   switch (source) {
     case NodeIdSource::kSetting:

@@ -3,13 +3,13 @@
 // here so the hot path never parses.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/guard.hpp"
 
 #include <cstdint>
 
-#include "error.hpp"
-#include "generator.hpp"
-#include "layout.hpp"
+#include "core/error.hpp"
+#include "core/generator.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid::pg {
 
@@ -24,12 +24,14 @@ struct NodeId {
   const char* env_name = "";  // the environment variable consulted
   const char* env_text = "";  // its value, when it was bad
 };
+FLAKEID_NO_DESTRUCTOR(NodeId);
 
 // Defines the settings; called once from _PG_init.
-void settings_init();
+void settings_init() noexcept;
 
-// Set by every assign hook; the generator resolves its settings again when it sees it.
-extern bool settings_changed;
+// How many times a flakeid setting has changed in this backend. A reader keeps the value
+// it last resolved the settings at, and resolves them again when this differs.
+std::uint64_t settings_generation() noexcept;
 
 const Layout& layout_setting();
 std::int64_t epoch_setting_ms();

@@ -3,11 +3,10 @@
 // It must work right after CREATE EXTENSION, without a restart, so it cannot rely on
 // shared_preload_libraries. Up to PostgreSQL 16 the first backend that needs the table
 // carves it out of the main segment with ShmemInitStruct, under AddinShmemInitLock: the
-// server keeps about 100 kB spare for such late requests, and the table takes a few kB.
+// server keeps about 100 kB spare for such late requests, and flakeid takes about 10 kB.
 // When the library is preloaded, it asks for the room up front instead. From 17 on, the
-// DSM registry gives a named segment to the first backend that asks. Both take about
-// 11 kB.
-#include "shared_state.hpp"
+// DSM registry gives a named segment to the first backend that asks.
+#include "pg/shared_state.hpp"
 
 #include <cstring>
 #include <new>
@@ -20,22 +19,20 @@ constexpr const char* kSegmentName = "flakeid state table";
 
 SharedState* shared = nullptr;
 
-#if PG_VERSION_NUM >= 150000
+#if PG_VERSION_NUM < 170000
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
 
 // shmem_request_hook: reserves the table's room in the main segment.
-void request_shmem() {
+void request_shmem() noexcept {
   if (prev_shmem_request_hook != nullptr) prev_shmem_request_hook();
   RequestAddinShmemSpace(shared_state_size());
 }
-#endif
 
-#if PG_VERSION_NUM < 170000
 shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
 
 // shmem_startup_hook: creates the table at server start, so it is there (and listed in
 // pg_shmem_allocations) before any backend asks for an ID.
-void startup_shmem() {
+void startup_shmem() noexcept {
   if (prev_shmem_startup_hook != nullptr) prev_shmem_startup_hook();
   shared = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
   (void)shared_state_table();
@@ -43,7 +40,7 @@ void startup_shmem() {
 #endif
 
 // Builds an empty table and bookkeeping in freshly allocated shared memory.
-void init_table(void* memory) {
+void init_table(void* memory) noexcept {
   std::memset(memory, 0, sizeof(SharedState));
   SharedState* state = new (memory) SharedState();
   SpinLockInit(&state->resume.lock);
@@ -67,33 +64,25 @@ SharedState* shared_state() {
 
 }  // namespace
 
-// Asks for room in the main shared memory segment when the library is preloaded.
-void shared_state_request() {
+void shared_state_request() noexcept {
 #if PG_VERSION_NUM >= 170000
   // The DSM registry needs no reservation.
 #else
-#if PG_VERSION_NUM >= 150000
   prev_shmem_request_hook = shmem_request_hook;
   shmem_request_hook = request_shmem;
-#else
-  RequestAddinShmemSpace(shared_state_size());
-#endif
   prev_shmem_startup_hook = shmem_startup_hook;
   shmem_startup_hook = startup_shmem;
 #endif
 }
 
-// The server's table of generator states, created by the first backend that needs it.
 StateTable* shared_state_table() {
   return &shared_state()->states;
 }
 
-// The resume's shared bookkeeping, created with the table.
 ResumeShared* shared_resume() {
   return &shared_state()->resume;
 }
 
-// Bytes of shared memory flakeid uses.
 Size shared_state_size() {
   return MAXALIGN(sizeof(SharedState));
 }

@@ -2,10 +2,10 @@
 // and, beside them, the glue's bookkeeping of the resume (resume_shared.hpp).
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
-#include "resume_shared.hpp"
-#include "state_table.hpp"
+#include "core/state_table.hpp"
+#include "pg/resume_shared.hpp"
 
 namespace flakeid::pg {
 
@@ -17,7 +17,7 @@ struct SharedState {
 
 // Asks for room in the main shared memory segment; called from _PG_init when the library
 // is preloaded (without preloading, the small table fits in the slack the server keeps).
-void shared_state_request();
+void shared_state_request() noexcept;
 
 // The server's table of generator states, created by the first backend that needs it.
 StateTable* shared_state_table();

@@ -1,14 +1,18 @@
 // flakeid_status(): what the generator has done since the server started.
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
-#include "generate.hpp"
-#include "high_water.hpp"
-#include "record.hpp"
-#include "settings.hpp"
-#include "shared_state.hpp"
-#include "time_convert.hpp"
+#include "core/generator.hpp"
+#include "pg/generate.hpp"
+#include "pg/high_water.hpp"
+#include "pg/record.hpp"
+#include "pg/settings.hpp"
+#include "pg/shared_state.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(ClockPolicy);
+FLAKEID_NO_DESTRUCTOR(Result<Generator>);
 
 namespace {
 
@@ -27,6 +31,14 @@ Datum layout_datum(const Layout& layout) {
                                       layout.machine_bits, layout.sequence_bits));
 }
 
+// The Unix ms of the last ID a slot handed out (its epoch when none yet). The core's
+// generator reads the state word: its bit layout is worked out in one place only.
+std::int64_t last_issued_ms(const StateSlot& slot) {
+  // Node ids 0 fit every layout, so this cannot fail; the node bits play no part here.
+  const Result<Generator> reader = Generator::create(slot.layout, slot.epoch_ms, 0, 0, {});
+  return reader.value.unix_ms_at(slot.state.load(std::memory_order_acquire));
+}
+
 // What flakeid_status keeps between calls.
 struct StatusScan {
   StateTable* table;
@@ -34,6 +46,7 @@ struct StatusScan {
   NodeId datacenter;
   NodeId machine;
 };
+FLAKEID_NO_DESTRUCTOR(StatusScan);
 
 // flakeid_status(): one row per layout and epoch in use on the server.
 Datum status(FunctionCallInfo fcinfo) {
@@ -55,15 +68,12 @@ Datum status(FunctionCallInfo fcinfo) {
   if (funcctx->call_cntr >= funcctx->max_calls) SRF_RETURN_DONE(funcctx);
   const StatusScan* scan = static_cast<const StatusScan*>(funcctx->user_fctx);
   const StateSlot& slot = scan->table->slots[funcctx->call_cntr];
-  const std::uint64_t state = slot.state.load(std::memory_order_acquire);
-  const std::int64_t last_ms =
-      slot.epoch_ms + static_cast<std::int64_t>(state >> slot.layout.sequence_bits);
   const ClockPolicy policy = clock_policy_setting();
   const SlotCounters& c = slot.counters;
   Datum values[] = {
       layout_datum(slot.layout),
       timestamptz_datum(slot.epoch_ms),
-      timestamptz_datum(last_ms),
+      timestamptz_datum(last_issued_ms(slot)),
       Int64GetDatum(static_cast<std::int64_t>(c.ids_issued.load(std::memory_order_relaxed))),
       Int64GetDatum(static_cast<std::int64_t>(c.sequence_waits.load(std::memory_order_relaxed))),
       Int64GetDatum(static_cast<std::int64_t>(c.clock_waits.load(std::memory_order_relaxed))),

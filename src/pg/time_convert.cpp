@@ -1,5 +1,5 @@
 // Conversions between Unix milliseconds and PostgreSQL's timestamptz.
-#include "time_convert.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
 
@@ -9,7 +9,6 @@ constexpr std::int64_t kPostgresEpochUnixMs =
     static_cast<std::int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
 }  // namespace
 
-// Unix ms as a timestamptz; false when PostgreSQL's calendar cannot hold it.
 bool unix_ms_to_timestamptz(std::int64_t unix_ms, TimestampTz* out) {
   // Bounds in ms keep the multiplication below from overflowing.
   const std::int64_t min_ms = MIN_TIMESTAMP / 1000 + kPostgresEpochUnixMs;
@@ -19,14 +18,12 @@ bool unix_ms_to_timestamptz(std::int64_t unix_ms, TimestampTz* out) {
   return IS_VALID_TIMESTAMP(*out);
 }
 
-// A timestamptz as Unix ms, rounded down to the millisecond.
 std::int64_t timestamptz_to_unix_ms(TimestampTz ts) {
   std::int64_t ms = ts / 1000;
   if (ts % 1000 < 0) --ms;  // round towards minus infinity, not zero
   return ms + kPostgresEpochUnixMs;
 }
 
-// Unix ms as text for messages, in a static buffer.
 const char* unix_ms_text(std::int64_t unix_ms) {
   TimestampTz ts;
   if (!unix_ms_to_timestamptz(unix_ms, &ts)) return "(beyond PostgreSQL's calendar)";

@@ -1,7 +1,7 @@
 // Conversions between Unix milliseconds and PostgreSQL's timestamptz.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 

@@ -1,14 +1,16 @@
 // flakeid_min_id(ts) and flakeid_max_id(ts): the smallest and largest ID a layout can
 // hold in the millisecond of `ts`, so that a time range becomes a range of keys (an index
 // range scan on the primary key, bounds of range partitions).
-#include "guard.hpp"
+#include "pg/guard.hpp"
 
-#include "arguments.hpp"
-#include "codec.hpp"
-#include "errors.hpp"
-#include "time_convert.hpp"
+#include "core/codec.hpp"
+#include "pg/arguments.hpp"
+#include "pg/report.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(Result<std::int64_t>);
 
 namespace {
 

@@ -1,14 +1,13 @@
 // Waiting for the wall clock.
-#include "wait.hpp"
+#include "pg/wait.hpp"
 
-#include "clock.hpp"
+#include "core/clock.hpp"
 
 namespace flakeid::pg {
 
-// Waits until the wall clock reads `until_ms`, holding no lock, interruptibly: sleeps on
-// the latch while more than a millisecond is left, then in short naps, and spins on the
-// clock for the last few microseconds, so a backend at the layout's ceiling neither burns
-// its core nor oversleeps the next millisecond.
+// It sleeps on the latch while more than a millisecond is left, then in short naps, and
+// spins on the clock for the last few microseconds, so a backend at the layout's ceiling
+// neither burns its core nor oversleeps the next millisecond.
 void wait_until(std::int64_t until_ms) {
   constexpr std::int64_t kSpinUs = 60;  // about the timer slack of a short sleep
   const std::int64_t until_us = until_ms * 1000;

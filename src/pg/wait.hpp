@@ -2,7 +2,7 @@
 // stepped back a little, or for a durable mark the clock has not yet passed.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/postgres.hpp"
 
 #include <cstdint>
 

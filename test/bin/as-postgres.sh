@@ -2,12 +2,31 @@
 # Runs a command on a copy of the source tree as the postgres user: initdb and postgres
 # refuse to run as root, and pg_regress writes results/ next to the tests. Run by anyone
 # else, it runs the command in place. On failure it prints the regression diffs and the
-# tail of every TAP log, so a CI log tells what went wrong.
+# tail of every TAP log, so a CI log tells what went wrong. A failed assertion (TRAP) or a
+# backend killed by a signal in any server log of the run fails it too: on an
+# assert-enabled server that is how a misuse of PostgreSQL's API shows.
 set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 
+# Prints, from the server logs of the run in directory $1, every failed assertion and
+# crash; fails when there is one.
+crashes() {
+  local pattern='TRAP: |was terminated by signal|PANIC: ' found=0 log
+  for log in "$1"/tmp_check/log/*.log "$1"/tmp_check_regress/log/*.log; do
+    [ -f "$log" ] && grep -qE "$pattern" "$log" || continue
+    echo "==== $log: a failed assertion or a crash"
+    grep -nE -B2 -A8 "$pattern" "$log"
+    found=1
+  done
+  return $found
+}
+
 if [ "$(id -u)" -ne 0 ]; then
-  cd "$src" && exec "$@"
+  cd "$src" || exit 1
+  "$@"
+  status=$?
+  crashes "$src" || status=1
+  exit $status
 fi
 
 work=$(mktemp -d /tmp/flakeid-check.XXXXXX)
@@ -16,6 +35,7 @@ chown -R postgres: "$work"
 cd "$work"
 runuser -u postgres -- env HOME="$work" "$@"
 status=$?
+crashes "$work" || status=1
 if [ $status -ne 0 ]; then
   [ -f regression.diffs ] && { echo "==== regression.diffs"; cat regression.diffs; }
   for log in tmp_check/log/regress_log_* tmp_check/log/*.log; do

@@ -18,6 +18,12 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 # Extra packages a caller asks for (e.g. the benchmarks): setup-debian.sh PKG...
 packages+=("$@")
 
+# Earlier versions of this script left this file behind for good: it kept every later
+# PostgreSQL package from creating its default cluster. Nothing else writes it.
+if [ "$(id -u)" -eq 0 ]; then
+  rm -f /etc/postgresql-common/createcluster.d/flakeid-no-main.conf
+fi
+
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -33,7 +39,11 @@ echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # The server package would create and start a cluster of its own: flakeid's tests run
-# their own throwaway servers, so keep Debian from starting one.
-mkdir -p /etc/postgresql-common/createcluster.d
-echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/flakeid-no-main.conf
+# their own throwaway servers, so keep Debian from starting one, for this install only. The
+# setting is removed again afterwards (also when the install fails), so PostgreSQL packages
+# installed later create their default cluster as usual.
+no_main=/etc/postgresql-common/createcluster.d/flakeid-no-main.conf
+mkdir -p "$(dirname "$no_main")"
+echo "create_main_cluster = false" > "$no_main"
+trap 'rm -f "$no_main"' EXIT
 apt-get install -y -q --no-install-recommends "${missing[@]}"

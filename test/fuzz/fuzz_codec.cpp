@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <limits>
 
-#include "codec.hpp"
-#include "epoch.hpp"
-#include "layout.hpp"
+#include "core/codec.hpp"
+#include "core/epoch.hpp"
+#include "core/layout.hpp"
 
 namespace {
 

@@ -14,8 +14,8 @@
 #include <ctime>
 #include <string_view>
 
-#include "epoch.hpp"
-#include "text.hpp"
+#include "core/epoch.hpp"
+#include "core/text.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <string_view>
 
-#include "layout.hpp"
-#include "text.hpp"
+#include "core/layout.hpp"
+#include "core/text.hpp"
 
 namespace {
 

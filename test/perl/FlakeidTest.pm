@@ -15,7 +15,7 @@ use Time::HiRes qw(time);
 our @EXPORT = qw(
   require_libfaketime set_clock start_faked clock_offset
   logical_settings attempt attempts_then_next_ids id_order_counts
-  pgbench_insert_script start_pgbench
+  pgbench_insert_script start_pgbench state_table_path expected_state_table_path
   try_sql fill_sql start_session finish_session);
 
 # libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
@@ -188,12 +188,15 @@ sub try_sql
 	return ('error', $state // 'none', $line // $err);
 }
 
-# A DO block that inserts IDs made by flakeid_next() into $table (id, phase), 200 a
-# statement, until $seconds have passed on the server's clock; $settings go first.
+# A DO block that inserts IDs made by flakeid_next() into $table (id, phase), $batch (200)
+# a statement, $pause seconds (none) apart, until $seconds have passed on the server's
+# clock; $settings go first.
 sub fill_sql
 {
-	my ($table, $phase, $seconds, $settings) = @_;
+	my ($table, $phase, $seconds, $settings, $batch, $pause) = @_;
 	$settings //= '';
+	$batch //= 200;
+	my $sleep = $pause ? "PERFORM pg_sleep($pause);" : '';
 	return qq{
 $settings
 DO \$\$
@@ -201,7 +204,8 @@ DECLARE
   stop timestamptz := clock_timestamp() + interval '$seconds seconds';
 BEGIN
   WHILE clock_timestamp() < stop LOOP
-    INSERT INTO $table (id, phase) SELECT flakeid_next(), '$phase' FROM generate_series(1, 200);
+    INSERT INTO $table (id, phase) SELECT flakeid_next(), '$phase' FROM generate_series(1, $batch);
+    $sleep
   END LOOP;
 END \$\$;
 };
@@ -230,6 +234,32 @@ sub finish_session
 	my ($session) = @_;
 	my $ok = eval { $session->{harness}->finish };
 	return ($ok && !$@, $session->{err} . ($@ // ''));
+}
+
+# Where the server keeps flakeid's state table, as it shows it: 'main segment' (listed
+# once in pg_shmem_allocations) or 'dsm registry' (not listed there: a segment of the DSM
+# registry, of which 18 has no view), or what is wrong. flakeid_status() must report the
+# table's size: it is made by the first ID.
+sub state_table_path
+{
+	my ($node, $db) = @_;
+	my $listed = $node->safe_psql($db,
+		q{SELECT count(*) FROM pg_shmem_allocations WHERE name = 'flakeid state table'});
+	my $bytes = $node->safe_psql($db,
+		'SELECT DISTINCT shared_memory_bytes FROM flakeid_status()');
+	return "no state table (flakeid_status() reports '$bytes' bytes)"
+	  unless $bytes =~ /^[1-9]\d*$/;
+	return 'main segment' if $listed == 1;
+	return 'dsm registry' if $listed == 0;
+	return "$listed allocations in the main segment";
+}
+
+# The path of state_table_path that the server's version takes: the main segment up to
+# 16, the DSM registry from 17 (src/pg/shared_state.cpp).
+sub expected_state_table_path
+{
+	my ($node) = @_;
+	return $node->pg_version >= 17 ? 'dsm registry' : 'main segment';
 }
 
 1;

@@ -10,6 +10,9 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $clients = 8;         # pgbench clients per database
 my $transactions = 2000; # per client
@@ -183,13 +186,11 @@ is( $node->safe_psql(
 	't|t',
 	'every ID was made during the pgbench runs');
 
-# One generator state for the whole server, in the main shared memory segment.
-is( $node->safe_psql(
-		'db2',
-		q{SELECT count(*) FROM pg_shmem_allocations WHERE name = 'flakeid state table'}
-	),
-	1,
-	'the generator state lives in shared memory');
+# One generator state for the whole server, in shared memory.
+is( state_table_path($node, 'db2'),
+	expected_state_table_path($node),
+	'the generator state lives in shared memory: '
+	  . expected_state_table_path($node));
 
 # The checks can fail. On the rows of one connection per database, plus the first ID of
 # the db2 connection appended to the db1 connection: that ID is both a duplicate and a

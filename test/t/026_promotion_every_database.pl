@@ -45,14 +45,15 @@ my $offset = clock_offset($standby{restarted_standby});
 note sprintf('standby clock: %+.3f s from the real time', $offset);
 cmp_ok(abs($offset + 3), '<', 0.5, "the standbys' clock is 3 s behind");
 
-# Database a commits IDs on the primary for 3 s; a checkpoint on the primary, and a
-# restartpoint on each standby, put those commits before the point where a later
-# recovery starts.
-$primary->safe_psql('a', fill_sql('t', 'primary', 3));
+# Database a commits IDs on the primary for 3 s, about 50 every millisecond; a checkpoint
+# on the primary, and a restartpoint on each standby, put those commits before the point
+# where a later recovery starts.
+$primary->safe_psql('a', fill_sql('t', 'primary', 3, '', 50, 0.001));
 my ($a_count, $a_max, $a_max_unix) = split /\|/,
   $primary->safe_psql('a',
 	'SELECT count(*), max(id), extract(epoch FROM flakeid_timestamp(max(id))) FROM t');
 note "primary: database a committed $a_count IDs, max $a_max";
+$primary->wait_for_catchup($_) for values %standby;
 $primary->safe_psql('postgres', 'CHECKPOINT');
 for my $node (values %standby)
 {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "codec.hpp"
+#include "core/codec.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

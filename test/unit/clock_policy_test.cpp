@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "generator.hpp"
+#include "core/generator.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "codec.hpp"
+#include "core/codec.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

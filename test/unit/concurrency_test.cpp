@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "clock.hpp"
-#include "generator.hpp"
+#include "core/clock.hpp"
+#include "core/generator.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "epoch.hpp"
+#include "core/epoch.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace flakeid {
 namespace {

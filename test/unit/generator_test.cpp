@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <random>
 
-#include "codec.hpp"
-#include "generator.hpp"
+#include "core/codec.hpp"
+#include "core/generator.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

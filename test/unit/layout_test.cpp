@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "layout.hpp"
+#include "core/layout.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "state_table.hpp"
+#include "core/state_table.hpp"
 #include "unit_support.hpp"
 
 namespace flakeid {

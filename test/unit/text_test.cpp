@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace flakeid {
 namespace {

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <ostream>
 
-#include "epoch.hpp"
-#include "error.hpp"
-#include "generator.hpp"
-#include "layout.hpp"
+#include "core/epoch.hpp"
+#include "core/error.hpp"
+#include "core/generator.hpp"
+#include "core/layout.hpp"
 
 namespace flakeid {
 

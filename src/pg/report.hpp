@@ -2,12 +2,12 @@
 // message, a detail and a hint a user can act on.
 #pragma once
 
-#include "postgres.hpp"
+#include "pg/guard.hpp"
 
 #include <cstdint>
 
-#include "error.hpp"
-#include "generator.hpp"
+#include "core/error.hpp"
+#include "core/generator.hpp"
 
 // flakeid's own SQLSTATEs, class FL.
 #define ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS MAKE_SQLSTATE('F', 'L', '0', '0', '1')
@@ -26,6 +26,7 @@ struct ErrorHelp {
   const char* detail;
   const char* hint;
 };
+FLAKEID_NO_DESTRUCTOR(ErrorHelp);
 
 // Why a layout text was refused, and what would be accepted.
 ErrorHelp layout_help(Error error);

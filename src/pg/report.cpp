@@ -1,11 +1,15 @@
 // Turning the core's error codes into PostgreSQL errors.
-#include "errors.hpp"
+#include "pg/report.hpp"
 
-#include "codec.hpp"
-#include "epoch.hpp"
-#include "time_convert.hpp"
+#include "core/codec.hpp"
+#include "core/epoch.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
+
+FLAKEID_NO_DESTRUCTOR(Capacity);
+FLAKEID_NO_DESTRUCTOR(Step);
+FLAKEID_NO_DESTRUCTOR(Generator);
 
 namespace {
 constexpr const char* kLayoutHint =
@@ -16,7 +20,6 @@ constexpr const char* kEpochHint =
     "milliseconds, such as 1577836800000.";
 }  // namespace
 
-// Why a layout text was refused, and what would be accepted.
 ErrorHelp layout_help(Error error) {
   switch (error) {
     case Error::kLayoutUnknownPreset:
@@ -37,7 +40,6 @@ ErrorHelp layout_help(Error error) {
   }
 }
 
-// Why an epoch text was refused, and what would be accepted.
 ErrorHelp epoch_help(Error error) {
   switch (error) {
     case Error::kEpochNoZone:
@@ -55,7 +57,6 @@ ErrorHelp epoch_help(Error error) {
   }
 }
 
-// Raises the error of a layout argument that does not parse.
 void report_bad_layout(Error error, const char* text) {
   const ErrorHelp help = layout_help(error);
   ereport(ERROR,
@@ -64,7 +65,6 @@ void report_bad_layout(Error error, const char* text) {
   pg_unreachable();
 }
 
-// Raises the error of an epoch argument (Unix ms) outside the accepted range.
 void report_bad_epoch_ms(std::int64_t epoch_ms) {
   ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                   errmsg("flakeid epoch %lld is out of range", static_cast<long long>(epoch_ms)),
@@ -75,7 +75,6 @@ void report_bad_epoch_ms(std::int64_t epoch_ms) {
   pg_unreachable();
 }
 
-// Raises the error of a negative ID given to a function.
 void report_negative_id(std::int64_t id) {
   ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
                   errmsg("%lld is not a flakeid: the sign bit is set", static_cast<long long>(id)),
@@ -84,7 +83,6 @@ void report_negative_id(std::int64_t id) {
   pg_unreachable();
 }
 
-// Raises the error of an ID whose time PostgreSQL's timestamptz cannot hold.
 void report_timestamp_out_of_range(std::int64_t id, std::int64_t epoch_ms,
                                    std::uint64_t timestamp_field) {
   ereport(ERROR,
@@ -98,7 +96,6 @@ void report_timestamp_out_of_range(std::int64_t id, std::int64_t epoch_ms,
   pg_unreachable();
 }
 
-// Raises the error of a time outside a layout's range (before its epoch or after its end).
 void report_time_outside_layout(Error error, std::int64_t unix_ms, const Layout& layout,
                                 std::int64_t epoch_ms) {
   const Capacity c = capacity(layout, epoch_ms);
@@ -118,7 +115,6 @@ void report_time_outside_layout(Error error, std::int64_t unix_ms, const Layout&
   pg_unreachable();
 }
 
-// Raises the error of 'infinity' or '-infinity' where a time an ID can carry is needed.
 void report_infinite_time(bool minus) {
   ereport(ERROR,
           (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -129,7 +125,6 @@ void report_infinite_time(bool minus) {
   pg_unreachable();
 }
 
-// Raises the error of a generator that could not be set up for the current settings.
 void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                         const char* env_name, const char* env_text) {
   switch (error) {
@@ -164,7 +159,6 @@ void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
   pg_unreachable();
 }
 
-// Raises the error of a generation step that failed.
 void report_step_error(const Step& step, const Generator& generator, std::int64_t now_ms,
                        std::int64_t tolerance_ms) {
   const Layout& layout = generator.layout();
