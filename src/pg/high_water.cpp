@@ -252,11 +252,11 @@ ServerMark server_mark_read() {
   return found;
 }
 
-std::int64_t server_mark_cover(std::int64_t issued_ms) {
+std::int64_t server_mark_cover(std::int64_t mark_ms) {
   const int fd = open_server_mark();
   std::int64_t mark = parse_server_mark(fd).mark_ms;
-  if (issued_ms >= mark) {
-    mark = issued_ms + kReservationAheadMs;
+  if (mark < mark_ms) {
+    mark = mark_ms;
     write_server_mark(fd, mark);
   }
   close_server_mark(fd);

@@ -50,9 +50,9 @@ struct ServerMark {
 // Reads the server's mark file (an error when it cannot be opened).
 ServerMark server_mark_read();
 
-// Makes sure the server's mark covers `issued_ms`: moves it to issued_ms +
-// kReservationAheadMs (one fsync) when it does not. Returns the mark.
-std::int64_t server_mark_cover(std::int64_t issued_ms);
+// Makes sure the server's mark is at least `mark_ms`: writes it there (one fsync) when it
+// is below. Returns the mark.
+std::int64_t server_mark_cover(std::int64_t mark_ms);
 
 // Writes the server's mark file as this server's, with a mark of at least `floor_ms`.
 // Returns the mark.

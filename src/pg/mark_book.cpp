@@ -1,10 +1,11 @@
 // The book of the database marks this server wrote. It holds only what it must: an entry
-// matters while its database's mark is ahead of the clock (a value the clock has passed is
-// no floor worth waiting for), so an entry whose written value the clock has passed is
-// free for another database. A dropped database's entry frees itself within a second, and
-// the book stays a fixed size however many databases come and go; when every entry is in
-// use, a database without one is treated as if its mark came from outside, which is safe
-// and costs a new session at most a wait for its mark.
+// matters while its database's mark is ahead of the clock, so an entry whose written value
+// the clock has passed is free for another database. A dropped database's entry frees
+// itself within a second, and the book stays a fixed size however many databases come and
+// go. A database without an entry (more databases than entries renewing within a second)
+// falls back to the server's mark alone: a value above it still counts as from outside,
+// one at or below it as this server's own. Only a setval() or restore into such a
+// database, to a value below the server's mark, could then go unnoticed.
 #include "pg/mark_book.hpp"
 
 #include <algorithm>
@@ -37,14 +38,17 @@ DatabaseMarkEntry* free_entry(ResumeShared* shared, std::int64_t now_ms) {
 
 }  // namespace
 
-MarkOrigin mark_book_look(Oid database, std::int64_t value_ms) {
+MarkOrigin mark_book_look(Oid database, std::int64_t value_ms, std::int64_t server_mark_ms) {
   ResumeShared* shared = shared_resume();
   MarkOrigin origin;
   SpinLockAcquire(&shared->lock);
   const DatabaseMarkEntry* entry = find_entry(shared, database);
-  const bool written_here = entry != nullptr && entry->written_ms == value_ms;
-  origin.outside_ms = written_here ? entry->outside_ms : value_ms;
-  if (entry != nullptr) origin.outside_ms = std::max(origin.outside_ms, entry->outside_ms);
+  if (entry != nullptr) {
+    const bool written_here = value_ms == entry->written_ms || value_ms == entry->previous_ms;
+    origin.outside_ms = written_here ? entry->outside_ms : std::max(value_ms, entry->outside_ms);
+  } else if (value_ms > server_mark_ms) {
+    origin.outside_ms = value_ms;
+  }
   SpinLockRelease(&shared->lock);
   return origin;
 }
@@ -54,13 +58,18 @@ void mark_book_note(Oid database, std::int64_t written_ms, std::int64_t outside_
   const std::int64_t now_ms = wall_clock_ms();
   SpinLockAcquire(&shared->lock);
   DatabaseMarkEntry* entry = find_entry(shared, database);
-  if (entry == nullptr) entry = free_entry(shared, now_ms);
   if (entry != nullptr) {
-    entry->outside_ms =
-        entry->database == database ? std::max(entry->outside_ms, outside_ms) : outside_ms;
-    entry->database = database;
-    entry->written_ms = written_ms;
+    entry->previous_ms = entry->written_ms;
+    entry->outside_ms = std::max(entry->outside_ms, outside_ms);
+  } else {
+    entry = free_entry(shared, now_ms);
+    if (entry != nullptr) {
+      entry->database = database;
+      entry->previous_ms = 0;
+      entry->outside_ms = outside_ms;
+    }
   }
+  if (entry != nullptr) entry->written_ms = written_ms;
   SpinLockRelease(&shared->lock);
 }
 

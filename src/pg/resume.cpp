@@ -15,7 +15,8 @@
 // already covered by the states, and waiting for it would slow every new session.
 // Renewing the reservation (about once a second per backend) reads the database's mark
 // again, which is how a session that was making IDs when a restore raised the mark
-// notices it.
+// notices it. A renewal moves the server's mark first and the database's after, so no
+// value this server writes into a database's mark is ever above the server's.
 #include "pg/resume.hpp"
 
 #include <algorithm>
@@ -57,9 +58,10 @@ std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int6
   const Oid sequence = database_mark_lock(AccessShareLock, false);
   const std::int64_t database_mark = database_mark_value(sequence);
   database_mark_unlock(sequence, AccessShareLock);
-  const MarkOrigin origin = mark_book_look(MyDatabaseId, database_mark);
+  const std::int64_t server_mark = server_reserved_ms();
+  const MarkOrigin origin = mark_book_look(MyDatabaseId, database_mark, server_mark);
   raise_state(generator, slot, std::max(node_floor, origin.outside_ms), tolerance_ms);
-  return std::min(database_mark, server_reserved_ms());
+  return std::min(database_mark, server_mark);
 }
 
 Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int64_t issued_ms,
@@ -68,10 +70,20 @@ Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int6
   // moves forward. The lock is dropped at once, not held to commit.
   const Oid sequence = database_mark_lock(ShareUpdateExclusiveLock, false);
   const std::int64_t database_mark = database_mark_value(sequence);
-  const MarkOrigin origin = mark_book_look(MyDatabaseId, database_mark);
+  std::int64_t server_mark = server_reserved_ms();
+  const MarkOrigin origin = mark_book_look(MyDatabaseId, database_mark, server_mark);
+  Renewal renewal;
+  if (origin.outside_ms > issued_ms) {
+    database_mark_unlock(sequence, ShareUpdateExclusiveLock);
+    raise_state(generator, slot, origin.outside_ms, tolerance_ms);
+    renewal.retry = true;
+    return renewal;
+  }
   std::int64_t database_reserved = database_mark;
-  if (origin.outside_ms <= issued_ms && issued_ms >= database_mark) {
+  if (issued_ms >= database_mark) {
     database_reserved = issued_ms + kReservationAheadMs;
+    server_mark = server_mark_cover(database_reserved);
+    note_server_reserved(server_mark);
     mark_book_note(MyDatabaseId, database_reserved, origin.outside_ms);
     database_mark_set(sequence, database_reserved);
   }
@@ -79,15 +91,7 @@ Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int6
   // this backend or another wrote it.
   (void)GetTopTransactionId();
   database_mark_unlock(sequence, ShareUpdateExclusiveLock);
-  Renewal renewal;
-  if (origin.outside_ms > issued_ms) {
-    raise_state(generator, slot, origin.outside_ms, tolerance_ms);
-    renewal.retry = true;
-    return renewal;
-  }
-  const std::int64_t server_reserved = server_mark_cover(issued_ms);
-  note_server_reserved(server_reserved);
-  renewal.reserved_until_ms = std::min(database_reserved, server_reserved);
+  renewal.reserved_until_ms = std::min(database_reserved, server_mark);
   return renewal;
 }
 

@@ -16,9 +16,10 @@ namespace flakeid::pg {
 
 // What this server last wrote into one database's mark since it started (mark_book.cpp).
 struct DatabaseMarkEntry {
-  Oid database;             // InvalidOid: a free entry
-  std::int64_t written_ms;  // the value this server last wrote there
-  std::int64_t outside_ms;  // the highest value seen there that this server had not written
+  Oid database;              // InvalidOid: a free entry
+  std::int64_t written_ms;   // the value this server last wrote there
+  std::int64_t previous_ms;  // the one before, still there until the new one is written
+  std::int64_t outside_ms;   // the highest value seen there that this server had not written
 };
 
 // The answer of the one background worker awaited at a time (mark_scan.cpp).
@@ -38,7 +39,8 @@ struct ResumeShared {
   // of the server (or its promotion) is at or above it. Found once per start.
   bool node_floor_known;
   std::int64_t node_floor_ms;
-  // The server's mark file as last written: no ID of this server is at or above it.
+  // The server's mark file as last written: no ID of this server is at or above it, and no
+  // value this server wrote into a database's mark either.
   std::int64_t server_reserved_ms;
   std::uint64_t last_ticket;
   ScanAnswer scan;

@@ -4,7 +4,8 @@
 # table events), and a session that made an ID before the restore and goes on after it
 # (layout twitter, table tweets: a state of its own, so that each case is checked on its
 # own), are refused (FL001) or get IDs above every restored one; never a duplicate key. A
-# mark raised by hand with setval() is honoured too, by a layout not used before.
+# mark raised by hand with setval() is honoured too: to a value below the server's mark
+# (the next ID waits for it), and 2 s ahead of the clock (refused, FL001).
 use strict;
 use warnings FATAL => 'all';
 
@@ -124,10 +125,30 @@ refused_or_above($ret == 0 ? 'ok' : $state // 'none',
 	'the session open since before the restore');
 $open->quit;
 
-# setval() on the mark by hand, 2 s ahead of the clock, once the clock is right again and
-# past every ID: a new session with a layout not used before honours it.
+# setval() on the mark by hand, once the clock is right again and past every ID. First a
+# value below the server's mark (another database renewed its mark half a second after
+# this one): only the book of the values this server wrote tells it from the server's own
+# reservation; a new session honours it, waiting for it rather than making an ID below it.
 set_clock('+0');
 sleep 0.1 while time < $max_unix + 2;
+$target->safe_psql('postgres', 'CREATE DATABASE other');
+$target->safe_psql('other', 'CREATE EXTENSION flakeid');
+$target->safe_psql('app', 'SELECT pg_sleep(1.1); SELECT flakeid_next()');
+my $own = $target->safe_psql('app', 'SELECT last_value FROM flakeid_high_water');
+sleep 0.5;
+$target->safe_psql('other', 'SELECT flakeid_next()');
+my $server = $target->safe_psql('other', 'SELECT last_value FROM flakeid_high_water');
+my $below = $own + 300;
+$target->safe_psql('app', "SELECT setval('flakeid_high_water', $below)");
+my ($made_ms, $made_ok) = split /\|/,
+  $target->safe_psql('app',
+	"SELECT timestamp_ms, timestamp_ms >= $below FROM flakeid_decode(flakeid_next())");
+note "app's mark was $own, the server's (renewed by database other) $server; setval($below): "
+  . "the next ID has ms $made_ms";
+ok($below < $server, 'the value set lies below the server mark');
+is($made_ok, 't', 'a mark raised by setval() below the server mark: the next ID is above it');
+
+# Then 2 s ahead of the clock: a new session with a layout not used before honours it.
 my $raised = $target->safe_psql('app',
 	q{SELECT setval('flakeid_high_water',
 		(extract(epoch FROM clock_timestamp()) * 1000)::bigint + 2000)});
