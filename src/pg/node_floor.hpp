@@ -2,7 +2,7 @@
 // the node floor, found once per start of the server (and so after a crash or a
 // promotion), the Unix ms at or above which no database of the node made an ID before
 // the start; and the outside floor, the highest database mark seen since the start that
-// came from outside this server (pg_restore, setval()).
+// came from outside this server (pg_restore, setval()) or that the clock had passed.
 #pragma once
 
 #include "pg/postgres.hpp"

@@ -3,7 +3,7 @@
 // - the node floor (node_floor.cpp), found once per start of the server: every ID any
 //   database of the node made before a restart, a crash or a promotion lies below it;
 // - the outside floor: every ID that a database's mark says was made outside this server
-//   since it started (a pg_restore, a setval()) lies below it;
+//   (a pg_restore, a setval(), before the start) lies below it;
 // - the state itself: every ID made since the start, by any database, in that state.
 //
 // A backend makes sure of the first two each time it starts using a state (each time its
@@ -11,9 +11,7 @@
 // before its first ID, and again in each new session; and it reads its database's mark
 // then, and at each renewal of the reservation (about once a second per backend). A mark
 // raised from outside (mark_book.cpp tells) raises the outside floor and every state of
-// the server at once: the restored IDs share the node's key space with every database. A
-// renewal moves the server's mark first and the database's after, so no value this
-// server writes into a database's mark is ever above the server's.
+// the server at once: the restored IDs share the node's key space with every database.
 #include "pg/resume.hpp"
 
 #include <algorithm>
@@ -72,7 +70,7 @@ std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int6
   const std::int64_t database_mark = database_mark_value(sequence);
   database_mark_unlock(sequence, AccessShareLock);
   const std::int64_t server_mark = server_reserved_ms();
-  if (mark_from_outside(MyDatabaseId, database_mark, server_mark)) {
+  if (mark_is_floor(MyDatabaseId, database_mark, server_mark, wall_clock_ms())) {
     honour_outside_mark(database_mark);
   }
   raise_state(generator, slot, std::max(node_floor, outside_floor_ms()), tolerance_ms);
@@ -86,7 +84,7 @@ Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int6
   const Oid sequence = database_mark_lock(ShareUpdateExclusiveLock, false);
   const std::int64_t database_mark = database_mark_value(sequence);
   std::int64_t server_mark = server_reserved_ms();
-  if (mark_from_outside(MyDatabaseId, database_mark, server_mark)) {
+  if (mark_is_floor(MyDatabaseId, database_mark, server_mark, wall_clock_ms())) {
     honour_outside_mark(database_mark);
   }
   Renewal renewal;
@@ -100,6 +98,8 @@ Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int6
   std::int64_t database_reserved = database_mark;
   if (issued_ms >= database_mark) {
     database_reserved = issued_ms + kReservationAheadMs;
+    // The server's mark first: no value this server writes into a database's mark is ever
+    // above it (mark_book.hpp).
     server_mark = server_mark_cover(database_reserved);
     note_server_reserved(server_mark);
     mark_book_note(MyDatabaseId, database_reserved);

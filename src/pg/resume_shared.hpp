@@ -44,6 +44,9 @@ struct ResumeShared {
   // The server's mark file as last written: no ID of this server is at or above it, and no
   // value this server wrote into a database's mark either.
   std::int64_t server_reserved_ms;
+  // Until when values this server wrote into a database's mark may be missing from the
+  // book (mark_book.cpp): the highest such value written while the book was full.
+  std::int64_t book_full_until_ms;
   std::uint64_t last_ticket;
   ScanAnswer scan;
   DatabaseMarkEntry databases[kDatabases];
