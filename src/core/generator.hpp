@@ -28,12 +28,31 @@ struct ClockPolicy {
   std::int64_t max_lead_ms = 0;
 };
 
+// How much of a millisecond one reservation may take.
+enum class Share : std::uint8_t {
+  // As much as it has left (a single ID; tools).
+  kAll,
+  // A bulk call: at most half of what it has left, so a caller that comes later in the
+  // same millisecond still finds IDs there.
+  kHalf,
+  // A bulk call while others take IDs from the same state too: at most half, and never
+  // the last quarter of a millisecond the clock allows no further than: that is theirs.
+  kShared,
+};
+
+// What one reservation asks for.
+struct Request {
+  std::uint64_t want = 1;  // IDs wanted, >= 1
+  Share share = Share::kAll;
+};
+
 // The outcome of one attempt to reserve IDs.
 struct Step {
   enum class Kind : std::uint8_t { kIssued, kWait, kFailed };
   Kind kind = Kind::kFailed;
   std::uint64_t first = 0;      // kIssued: state value of the first ID reserved
   std::uint64_t count = 0;      // kIssued: how many consecutive IDs, all in one millisecond
+  std::uint64_t previous = 0;   // kIssued: the state value they follow (the last ID before)
   std::int64_t until_ms = 0;    // kWait: try again once the clock reads this Unix ms
   Error error = Error::kOk;     // kFailed: why
   std::uint64_t behind_ms = 0;  // how far the clock was behind the last ID
@@ -48,15 +67,16 @@ class Generator {
                                   std::uint64_t datacenter_id, std::uint64_t machine_id,
                                   ClockPolicy policy) noexcept;
 
-  // Reserves up to `want` (>= 1) consecutive IDs: as many as the millisecond has left, in
-  // one compare-and-swap on `state`. `clock()` gives Unix ms; it is read after the state
-  // is loaded, each attempt anew, so a caller that was descheduled in between never
-  // takes IDs that others made meanwhile for the clock going back.
+  // Reserves up to `request.want` (>= 1) consecutive IDs, in one compare-and-swap on
+  // `state`: as many as the millisecond has left, or the share of it the request allows.
+  // `clock()` gives Unix ms; it is read after the state is loaded, each attempt anew, so
+  // a caller that was descheduled in between never takes IDs that others made meanwhile
+  // for the clock going back.
   template <typename Clock>
-  Step reserve_with_clock(State& state, Clock&& clock, std::uint64_t want) const noexcept {
+  Step reserve_with_clock(State& state, Clock&& clock, Request request) const noexcept {
     std::uint64_t current = state.load(std::memory_order_acquire);
     while (true) {
-      const Step step = decide(current, clock(), want);
+      const Step step = decide(current, clock(), request);
       if (step.kind != Step::Kind::kIssued) return step;
       if (state.compare_exchange_weak(current, step.first + step.count - 1,
                                       std::memory_order_acq_rel, std::memory_order_acquire)) {
@@ -65,10 +85,21 @@ class Generator {
     }
   }
 
+  // reserve_with_clock() of as much as the millisecond has left (tools).
+  template <typename Clock>
+  Step reserve_with_clock(State& state, Clock&& clock, std::uint64_t want) const noexcept {
+    return reserve_with_clock(state, clock, Request{want, Share::kAll});
+  }
+
   // reserve_with_clock() at a fixed clock reading `now_ms` (for tests and tools).
-  Step reserve(State& state, std::int64_t now_ms, std::uint64_t want) const noexcept {
+  Step reserve(State& state, std::int64_t now_ms, Request request) const noexcept {
     return reserve_with_clock(
-        state, [now_ms] { return now_ms; }, want);
+        state, [now_ms] { return now_ms; }, request);
+  }
+
+  // reserve() of as much as the millisecond has left (for tests and tools).
+  Step reserve(State& state, std::int64_t now_ms, std::uint64_t want) const noexcept {
+    return reserve(state, now_ms, Request{want, Share::kAll});
   }
 
   // The ID at a state value: its timestamp and sequence with this node's bits set.
@@ -95,7 +126,13 @@ class Generator {
   // What to do at state `current` and clock reading `now_ms`: the IDs to take, a wait,
   // or a failure. Decides only; reserve_with_clock() takes the IDs. Inline: it is the
   // hot path.
-  Step decide(std::uint64_t current, std::int64_t now_ms, std::uint64_t want) const noexcept;
+  Step decide(std::uint64_t current, std::int64_t now_ms, Request request) const noexcept;
+
+  // How many of the `room` IDs a millisecond (of `per_ms`) has left a request may take; 0
+  // when it must wait for the next millisecond. `at_frontier`: the millisecond is the
+  // latest the clock and the lead allow.
+  static std::uint64_t share_of(std::uint64_t room, std::uint64_t per_ms, Request request,
+                                bool at_frontier) noexcept;
 
   // A step that failed with `error`.
   static Step failed(Error error, std::uint64_t behind_ms = 0);
@@ -117,8 +154,22 @@ inline Step Generator::failed(Error error, std::uint64_t behind_ms) {
   return step;
 }
 
+inline std::uint64_t Generator::share_of(std::uint64_t room, std::uint64_t per_ms, Request request,
+                                         bool at_frontier) noexcept {
+  std::uint64_t count = request.want < room ? request.want : room;
+  if (request.share == Share::kAll) return count;
+  const std::uint64_t half = room - room / 2;
+  if (count > half) count = half;
+  if (request.share == Share::kShared && at_frontier) {
+    const std::uint64_t theirs = per_ms / 4;
+    if (room <= theirs) return 0;
+    if (count > room - theirs) count = room - theirs;
+  }
+  return count;
+}
+
 inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms,
-                              std::uint64_t want) const noexcept {
+                              Request request) const noexcept {
   if (now_ms < epoch_ms_) return failed(Error::kEpochInFuture);
   const std::uint64_t now_ts = static_cast<std::uint64_t>(now_ms - epoch_ms_);
   const std::uint64_t max_ts = layout_.max_timestamp();
@@ -131,7 +182,9 @@ inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms,
   const std::uint64_t first = now_ts > current_ts ? now_ts << sequence_bits_ : current + 1;
   const std::uint64_t first_ts = first >> sequence_bits_;
   if (first_ts > max_ts) return failed(Error::kTimestampOverflow);
-  if (first_ts > now_ts + max_lead) {
+  // The latest millisecond IDs may be taken from now.
+  const std::uint64_t frontier = now_ts + max_lead;
+  if (first_ts > frontier) {
     const std::uint64_t behind = current_ts > now_ts ? current_ts - now_ts : 0;
     // Up to max_lead of it is the generator's own lead, not the clock going back.
     if (behind > max_lead + static_cast<std::uint64_t>(policy_.tolerance_ms)) {
@@ -144,10 +197,17 @@ inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms,
     return step;
   }
   const std::uint64_t room = sequence_mask_ - (first & sequence_mask_) + 1;
+  const std::uint64_t count = share_of(room, sequence_mask_ + 1, request, first_ts == frontier);
   Step step;
+  if (count == 0) {  // the rest of this millisecond is the others' share
+    step.kind = Step::Kind::kWait;
+    step.until_ms = epoch_ms_ + static_cast<std::int64_t>(now_ts + 1);
+    return step;
+  }
   step.kind = Step::Kind::kIssued;
   step.first = first;
-  step.count = want < room ? want : room;
+  step.count = count;
+  step.previous = current;
   return step;
 }
 

@@ -7,8 +7,10 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <new>
 
 #include "core/clock.hpp"
+#include "core/fair_share.hpp"
 #include "core/generator.hpp"
 #include "pg/generate.hpp"
 #include "pg/high_water.hpp"
@@ -22,6 +24,8 @@ FLAKEID_NO_DESTRUCTOR(Result<Generator>);
 FLAKEID_NO_DESTRUCTOR(Generator);
 FLAKEID_NO_DESTRUCTOR(Step);
 FLAKEID_NO_DESTRUCTOR(ClockPolicy);
+FLAKEID_NO_DESTRUCTOR(Request);
+FLAKEID_NO_DESTRUCTOR(FairShare);
 
 namespace {
 
@@ -59,10 +63,11 @@ void flush_counters_at_exit(int, Datum) noexcept {
 }
 
 // Waits until the wall clock reads `until_ms`, holding no lock, interruptibly: sleeps on
-// the latch while more than a millisecond is left, then in short naps, and spins on the
-// clock for the last few microseconds, so a backend at the layout's ceiling neither burns
-// its core nor oversleeps the next millisecond.
-void wait_until(std::int64_t until_ms) {
+// the latch while more than a millisecond is left, then in a short nap. With `spin`, the
+// nap ends a little early and the last few microseconds spin on the clock, so a single
+// ID is not late for the next millisecond; a bulk call sleeps to the end instead, so it
+// neither holds a core nor wins every millisecond from the callers waiting beside it.
+void wait_until(std::int64_t until_ms, bool spin) {
   constexpr std::int64_t kSpinUs = 60;  // about the timer slack of a short sleep
   const std::int64_t until_us = until_ms * 1000;
   while (true) {
@@ -73,6 +78,8 @@ void wait_until(std::int64_t until_ms) {
       (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, left_us / 1000 - 1,
                       PG_WAIT_EXTENSION);
       ResetLatch(MyLatch);
+    } else if (!spin) {
+      pg_usleep(left_us);
     } else if (left_us > kSpinUs) {
       pg_usleep(left_us - kSpinUs);
     } else {
@@ -108,7 +115,7 @@ std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot
   if (ahead > kReservationAheadMs + tolerance_ms) {
     Generator::advance(slot->state, generator.value_at_ms(floor_ms));
   } else {
-    if (ahead > 0) wait_until(floor_ms);
+    if (ahead > 0) wait_until(floor_ms, false);
     table->server_resumed.store(1, std::memory_order_release);  // the clock is past it
   }
   table->mark_database_resumed(database);
@@ -164,13 +171,18 @@ inline Active& current() {
 
 // Reserves up to `want` IDs, waiting out used-up milliseconds and small clock steps back,
 // and renews the durable reservation when the IDs reach it. A failure is an error.
-Step reserve(Active& a, std::uint64_t want) {
+// `fair`: a bulk call's view of the others on its state, which sets the share of each
+// millisecond it takes; nullptr for a single ID, which takes what it finds.
+Step reserve(Active& a, std::uint64_t want, FairShare* fair) {
   SlotCounters& counters = a.slot->counters;
+  Request request{want, Share::kAll};
   while (true) {
     std::int64_t now_ms = 0;
+    if (fair != nullptr) request.share = fair->share();
     const Step step = a.generator.reserve_with_clock(
-        a.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, want);
+        a.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, request);
     if (likely(step.kind == Step::Kind::kIssued)) {
+      if (fair != nullptr) fair->note(step, now_ms);
       a.unflushed_ids += step.count;
       const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);
       if (unlikely(last_ms >= a.reserved_until_ms)) {
@@ -183,7 +195,7 @@ Step reserve(Active& a, std::uint64_t want) {
     if (step.kind == Step::Kind::kWait) {
       (step.behind_ms > 0 ? counters.clock_waits : counters.sequence_waits)
           .fetch_add(1, std::memory_order_relaxed);
-      wait_until(step.until_ms);
+      wait_until(step.until_ms, fair == nullptr);
       continue;
     }
     if (step.error == Error::kClockMovedBackwards) {
@@ -204,7 +216,7 @@ Active& current_for_write(const char* function) {
 // flakeid_next(): one new ID.
 Datum next(FunctionCallInfo) {
   Active& a = current_for_write("flakeid_next()");
-  return Int64GetDatum(a.generator.id_at(reserve(a, 1).first));
+  return Int64GetDatum(a.generator.id_at(reserve(a, 1, nullptr).first));
 }
 
 // What flakeid_next_ids keeps between calls: the IDs still owed and the block reserved.
@@ -212,11 +224,14 @@ struct Batch {
   std::uint64_t owed;  // IDs not yet reserved
   std::uint64_t next;  // state value of the next ID to return
   std::uint64_t end;   // one past the last reserved state value
+  FairShare fair;      // whom it has seen take IDs beside it
 };
 FLAKEID_NO_DESTRUCTOR(Batch);
 
-// flakeid_next_ids(count): `count` new IDs, strictly increasing. Each millisecond's share
-// is reserved in one step, as much as the millisecond has left.
+// flakeid_next_ids(count): `count` new IDs, strictly increasing, reserved a block at a
+// time: half of what a millisecond has left, and less while others take IDs too (see
+// FairShare), so a bulk call never keeps the other callers of its state waiting for more
+// than the next millisecond.
 Datum next_ids(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
     const int32 count = PG_GETARG_INT32(0);
@@ -227,7 +242,7 @@ Datum next_ids(FunctionCallInfo fcinfo) {
     }
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     Batch* batch =
-        static_cast<Batch*>(MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch)));
+        new (MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch))) Batch();
     batch->owed = static_cast<std::uint64_t>(count);
     funcctx->user_fctx = batch;
   }
@@ -236,7 +251,7 @@ Datum next_ids(FunctionCallInfo fcinfo) {
   Active& a = current_for_write("flakeid_next_ids()");
   if (batch->next == batch->end) {
     if (batch->owed == 0) SRF_RETURN_DONE(funcctx);
-    const Step step = reserve(a, batch->owed);
+    const Step step = reserve(a, batch->owed, &batch->fair);
     batch->next = step.first;
     batch->end = step.first + step.count;
     batch->owed -= step.count;
