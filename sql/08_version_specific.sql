@@ -17,11 +17,11 @@ SELECT count(*) AS in_main_segment, max(size) AS size
 FROM pg_shmem_allocations WHERE name = 'flakeid state table';
 
 -- Out-of-range values of the settings with units are refused when set, and the settings
--- keep their values.
+-- keep their values. flakeid.max_clock_lead_ms is the server's: ALTER SYSTEM checks it.
 SET flakeid.clock_tolerance_ms = -1;
 SET flakeid.clock_tolerance_ms = '2h';
 SET flakeid.clock_tolerance_ms = 3600001;
-SET flakeid.max_clock_lead_ms = -1;
-SET flakeid.max_clock_lead_ms = '8 d';
+ALTER SYSTEM SET flakeid.max_clock_lead_ms = -1;
+ALTER SYSTEM SET flakeid.max_clock_lead_ms = '8 d';
 SHOW flakeid.clock_tolerance_ms;
 SHOW flakeid.max_clock_lead_ms;

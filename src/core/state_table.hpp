@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "core/clock_lead.hpp"
 #include "core/generator.hpp"
 #include "core/layout.hpp"
 
@@ -44,6 +45,10 @@ struct StateTable {
   // started; from then on a database that starts making IDs need not wait for the mark,
   // which the other databases keep moving a second ahead.
   std::atomic<std::uint32_t> server_resumed{0};
+  // How far IDs may run ahead of the clock on this server, for every slot: one lead for
+  // all, so no caller's lead is another's clock fault. In the header's padding: the table
+  // is no larger for it.
+  ClockLead clock_lead;
   StateSlot slots[kSlots];
   // Databases (by OID, never 0) that have resumed above their high-water mark since the
   // server started.

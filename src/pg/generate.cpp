@@ -34,6 +34,7 @@ namespace {
 struct Active {
   Generator generator;
   StateSlot* slot = nullptr;
+  const ClockLead* lead = nullptr;  // the server's, shared by every slot
   std::int64_t tolerance_ms = 0;
   // The settings generation this was resolved at (0: never).
   std::uint64_t settings_generation = 0;
@@ -86,6 +87,19 @@ void wait_until(std::int64_t until_ms, bool spin) {
       pg_spin_delay();
     }
   }
+}
+
+// The clock lead this backend last put in force (-1: none yet).
+std::int64_t published_lead = -1;
+
+// Puts the server's clock lead, as this backend's settings give it, in force for every
+// state. Only a change is written: a backend whose settings have not been reloaded yet
+// never puts an old lead back.
+void publish_clock_lead() {
+  const std::int64_t lead = clock_lead_setting();
+  if (lead == published_lead) return;
+  shared_state_table()->clock_lead.set(lead, wall_clock_ms);
+  published_lead = lead;
 }
 
 // After a restart, a crash or a promotion, the clock may be behind IDs already handed
@@ -149,6 +163,7 @@ void resolve_settings() {
                               StateTable::kSlots),
                     errhint("Use fewer distinct flakeid.layout and flakeid.epoch values.")));
   }
+  publish_clock_lead();
   const std::int64_t reserved = resume_above_high_water(made.value, slot, policy.tolerance_ms);
   static bool exit_callback_registered = false;
   if (!exit_callback_registered) {
@@ -158,6 +173,7 @@ void resolve_settings() {
   flush_counters();  // to the slot they were made in
   active.generator = made.value;
   active.slot = slot;
+  active.lead = &shared_state_table()->clock_lead;
   active.tolerance_ms = policy.tolerance_ms;
   active.reserved_until_ms = reserved;
   active.settings_generation = generation;
@@ -169,10 +185,10 @@ inline Active& current() {
   return active;
 }
 
-// Reserves up to `want` IDs, waiting out used-up milliseconds and small clock steps back,
-// and renews the durable reservation when the IDs reach it. A failure is an error.
-// `fair`: a bulk call's view of the others on its state, which sets the share of each
-// millisecond it takes; nullptr for a single ID, which takes what it finds.
+// Reserves up to `want` IDs, waiting out used-up milliseconds, small clock steps back and
+// short leads, and renews the durable reservation when the IDs reach it. A failure is an
+// error. `fair`: a bulk call's view of the others on its state, which sets the share of
+// each millisecond it takes; nullptr for a single ID, which takes what it finds.
 Step reserve(Active& a, std::uint64_t want, FairShare* fair) {
   SlotCounters& counters = a.slot->counters;
   Request request{want, Share::kAll};
@@ -180,7 +196,7 @@ Step reserve(Active& a, std::uint64_t want, FairShare* fair) {
     std::int64_t now_ms = 0;
     if (fair != nullptr) request.share = fair->share();
     const Step step = a.generator.reserve_with_clock(
-        a.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, request);
+        a.slot->state, *a.lead, [&now_ms] { return now_ms = wall_clock_ms(); }, request);
     if (likely(step.kind == Step::Kind::kIssued)) {
       if (fair != nullptr) fair->note(step, now_ms);
       a.unflushed_ids += step.count;
@@ -198,10 +214,10 @@ Step reserve(Active& a, std::uint64_t want, FairShare* fair) {
       wait_until(step.until_ms, fair == nullptr);
       continue;
     }
-    if (step.error == Error::kClockMovedBackwards) {
+    if (step.error == Error::kClockMovedBackwards || step.error == Error::kAheadByLead) {
       counters.clock_errors.fetch_add(1, std::memory_order_relaxed);
     }
-    report_step_error(step, a.generator, now_ms, a.tolerance_ms);
+    report_step_error(step, a.generator, now_ms, a.tolerance_ms, a.lead->in_force());
   }
 }
 
@@ -263,6 +279,10 @@ Datum next_ids(FunctionCallInfo fcinfo) {
 
 void generator_flush_counters() {
   flush_counters();
+}
+
+void generator_publish_clock_lead() {
+  publish_clock_lead();
 }
 
 }  // namespace flakeid::pg

@@ -17,6 +17,7 @@
 #define ERRCODE_FLAKEID_MACHINE_ID_RANGE MAKE_SQLSTATE('F', 'L', '0', '0', '5')
 #define ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT MAKE_SQLSTATE('F', 'L', '0', '0', '6')
 #define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
+#define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '0', '8')
 
 namespace flakeid::pg {
 
@@ -54,8 +55,10 @@ ErrorHelp epoch_help(Error error);
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                                      const char* env_name, const char* env_text);
 
-// Raises the error of a generation step that failed.
+// Raises the error of a generation step that failed at clock reading `now_ms`, under the
+// caller's clock tolerance and the server's lead in force.
 [[noreturn]] void report_step_error(const Step& step, const Generator& generator,
-                                    std::int64_t now_ms, std::int64_t tolerance_ms);
+                                    std::int64_t now_ms, std::int64_t tolerance_ms,
+                                    std::int64_t lead_ms);
 
 }  // namespace flakeid::pg

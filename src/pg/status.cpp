@@ -11,7 +11,6 @@
 
 namespace flakeid::pg {
 
-FLAKEID_NO_DESTRUCTOR(ClockPolicy);
 FLAKEID_NO_DESTRUCTOR(Result<Generator>);
 
 namespace {
@@ -55,6 +54,7 @@ Datum status(FunctionCallInfo fcinfo) {
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
     funcctx->tuple_desc = result_tupdesc(fcinfo);
     generator_flush_counters();
+    generator_publish_clock_lead();
     StatusScan* scan = static_cast<StatusScan*>(palloc0(sizeof(StatusScan)));
     scan->table = shared_state_table();
     scan->high_water_ms = high_water_read();
@@ -68,7 +68,7 @@ Datum status(FunctionCallInfo fcinfo) {
   if (funcctx->call_cntr >= funcctx->max_calls) SRF_RETURN_DONE(funcctx);
   const StatusScan* scan = static_cast<const StatusScan*>(funcctx->user_fctx);
   const StateSlot& slot = scan->table->slots[funcctx->call_cntr];
-  const ClockPolicy policy = clock_policy_setting();
+  const std::int64_t lead_ms = scan->table->clock_lead.in_force();
   const SlotCounters& c = slot.counters;
   Datum values[] = {
       layout_datum(slot.layout),
@@ -83,7 +83,7 @@ Datum status(FunctionCallInfo fcinfo) {
       CStringGetTextDatum(node_id_source_name(scan->datacenter.source)),
       Int32GetDatum(static_cast<int32>(scan->machine.value)),
       CStringGetTextDatum(node_id_source_name(scan->machine.source)),
-      CStringGetTextDatum(policy.max_lead_ms > 0 ? "logical" : "wait"),
+      CStringGetTextDatum(lead_ms > 0 ? "logical" : "wait"),
       Int64GetDatum(static_cast<std::int64_t>(shared_state_size())),
   };
   SRF_RETURN_NEXT(funcctx, make_record(funcctx->tuple_desc, values));

@@ -1,6 +1,6 @@
 // The generator's clock policy on a fake clock: a clock behind the last ID is waited out
-// up to the tolerance and refused beyond it; with max_lead_ms the generator runs ahead of
-// the clock as a logical clock, by at most that lead.
+// up to the tolerance and refused beyond it; with a lead in force (the server's ClockLead)
+// the generator runs ahead of the clock as a logical clock, by at most that lead.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -16,19 +16,36 @@ using test::kMinimal;
 using test::kTwitter;
 using test::make_generator;
 
-// The logical-clock policy: IDs may run up to 100 ms ahead of the clock.
-ClockPolicy logical_clock() {
-  ClockPolicy policy;
-  policy.tolerance_ms = 10;
-  policy.max_lead_ms = 100;
-  return policy;
+// The logical clock policy: a lead of 100 ms in force, set at Unix ms `now_ms`.
+class Logical {
+ public:
+  Logical() {
+    lead_.set(100, [] { return kEpoch; });
+  }
+  const ClockLead& lead() const { return lead_; }
+
+ private:
+  ClockLead lead_;
+};
+
+// A fake clock that reads `unix_ms`.
+auto at(std::int64_t unix_ms) {
+  return [unix_ms] { return unix_ms; };
 }
 
-// The default policy is a 10 ms tolerance and IDs kept on the wall clock.
+// reserve() of `want` IDs under `lead`, as much as the millisecond has left.
+Step reserve(const Generator& g, State& state, const ClockLead& lead, std::int64_t now_ms,
+             std::uint64_t want) {
+  return g.reserve(state, lead, now_ms, Request{want, Share::kAll});
+}
+
+// The default policy is a 10 ms tolerance, and no lead is in force until one is set.
 TEST(ClockPolicyTest, Defaults) {
   const ClockPolicy policy;
   EXPECT_EQ(policy.tolerance_ms, 10);
-  EXPECT_EQ(policy.max_lead_ms, 0);
+  const ClockLead lead;
+  EXPECT_EQ(lead.in_force(), 0);
+  EXPECT_EQ(lead.explains(kEpoch), 0);
 }
 
 // A clock 5 ms behind the last ID waits until the last ID's millisecond, then continues.
@@ -107,10 +124,11 @@ TEST(ClockPolicyTest, CustomToleranceWaitsLonger) {
 
 // Logical clock: a used-up sequence carries into the next millisecond without waiting.
 TEST(ClockPolicyTest, LogicalClockCarriesIntoNextMillisecond) {
-  const Generator g = make_generator(kMinimal, 0, 0, logical_clock());
+  const Generator g = make_generator(kMinimal);
+  const Logical logical;
   State state{0};
-  ASSERT_EQ(g.reserve(state, kEpoch + 1000, 1024).count, 1024u);
-  const Step step = g.reserve(state, kEpoch + 1000, 5000);
+  ASSERT_EQ(reserve(g, state, logical.lead(), kEpoch + 1000, 1024).count, 1024u);
+  const Step step = reserve(g, state, logical.lead(), kEpoch + 1000, 5000);
   ASSERT_EQ(step.kind, Step::Kind::kIssued);
   EXPECT_EQ(step.first, 1025024u);  // 1001 * 1024: ms 1001, sequence 0
   EXPECT_EQ(step.count, 1024u);     // all of ms 1001, still one millisecond per step
@@ -119,19 +137,20 @@ TEST(ClockPolicyTest, LogicalClockCarriesIntoNextMillisecond) {
 // Logical clock on a stalled clock: 101 ms are issued (lead 0..100), then it waits for
 // the clock rather than failing, since the clock never went backwards.
 TEST(ClockPolicyTest, LogicalClockLeadIsCappedThenWaits) {
-  const Generator g = make_generator(kMinimal, 0, 0, logical_clock());
+  const Generator g = make_generator(kMinimal);
+  const Logical logical;
   State state{0};
   for (std::uint64_t ms = 1000; ms <= 1100; ++ms) {
-    const Step step = g.reserve(state, kEpoch + 1000, 1024);
+    const Step step = reserve(g, state, logical.lead(), kEpoch + 1000, 1024);
     ASSERT_EQ(step.kind, Step::Kind::kIssued) << "ms " << ms;
     ASSERT_EQ(step.first, ms * 1024);
   }
-  const Step wait = g.reserve(state, kEpoch + 1000, 1);
+  const Step wait = reserve(g, state, logical.lead(), kEpoch + 1000, 1);
   ASSERT_EQ(wait.kind, Step::Kind::kWait);
   EXPECT_EQ(wait.until_ms, kEpoch + 1001);  // ms 1101 is within the lead once the clock reads 1001
   EXPECT_EQ(wait.behind_ms, 100u);
 
-  const Step next = g.reserve(state, kEpoch + 1001, 1);
+  const Step next = reserve(g, state, logical.lead(), kEpoch + 1001, 1);
   ASSERT_EQ(next.kind, Step::Kind::kIssued);
   EXPECT_EQ(next.first, 1127424u);  // 1101 * 1024
 }
@@ -139,12 +158,14 @@ TEST(ClockPolicyTest, LogicalClockLeadIsCappedThenWaits) {
 // Logical clock: a backward step within the lead keeps issuing increasing IDs until the
 // lead is used up, then waits for the clock.
 TEST(ClockPolicyTest, LogicalClockAbsorbsBackwardStepWithinLead) {
-  const Generator g = make_generator(kMinimal, 0, 0, logical_clock());
+  const Generator g = make_generator(kMinimal);
+  const Logical logical;
   State state{0};
-  std::int64_t last = g.id_at(g.reserve(state, kEpoch + 5000, 1).first);
+  std::int64_t last = g.id_at(reserve(g, state, logical.lead(), kEpoch + 5000, 1).first);
   std::uint64_t issued = 0;
   Step step;
-  while ((step = g.reserve(state, kEpoch + 4950, 1024)).kind == Step::Kind::kIssued) {
+  while ((step = reserve(g, state, logical.lead(), kEpoch + 4950, 1024)).kind ==
+         Step::Kind::kIssued) {
     for (std::uint64_t k = 0; k < step.count; ++k) {
       const std::int64_t id = g.id_at(step.first + k);
       ASSERT_GT(id, last);
@@ -161,29 +182,172 @@ TEST(ClockPolicyTest, LogicalClockAbsorbsBackwardStepWithinLead) {
 
 // Logical clock: a clock back by one hour is far past the 100 ms lead: refused at once.
 TEST(ClockPolicyTest, LogicalClockBackOneHourFails) {
-  const Generator g = make_generator(kMinimal, 0, 0, logical_clock());
+  const Generator g = make_generator(kMinimal);
+  const Logical logical;
   State state{0};
-  g.reserve(state, kEpoch + 10000000, 1);
-  const Step step = g.reserve(state, kEpoch + 10000000 - 3600000, 1);
+  reserve(g, state, logical.lead(), kEpoch + 10000000, 1);
+  const Step step = reserve(g, state, logical.lead(), kEpoch + 10000000 - 3600000, 1);
   ASSERT_EQ(step.kind, Step::Kind::kFailed);
   EXPECT_EQ(step.error, Error::kClockMovedBackwards);
   EXPECT_EQ(step.behind_ms, 3600000u);
+  EXPECT_EQ(step.lead_ms, 100);                 // the lead in force explains at most 100 ms of it
   EXPECT_EQ(state.load(), 10000000ULL * 1024);  // nothing reserved
 }
 
 // Logical clock: a backward step of lead + tolerance (110 ms) is waited out; 111 fails.
 TEST(ClockPolicyTest, LogicalClockToleranceCountsBeyondTheLead) {
-  const Generator g = make_generator(kMinimal, 0, 0, logical_clock());
+  const Generator g = make_generator(kMinimal);
+  const Logical logical;
   State state{0};
-  g.reserve(state, kEpoch + 5000, 1);
-  const Step wait = g.reserve(state, kEpoch + 4890, 1);
+  reserve(g, state, logical.lead(), kEpoch + 5000, 1);
+  const Step wait = reserve(g, state, logical.lead(), kEpoch + 4890, 1);
   ASSERT_EQ(wait.kind, Step::Kind::kWait);
   EXPECT_EQ(wait.until_ms, kEpoch + 4900);  // when ms 5000 is within 100 ms of the clock
   EXPECT_EQ(wait.behind_ms, 110u);
-  const Step step = g.reserve(state, kEpoch + 4889, 1);
+  const Step step = reserve(g, state, logical.lead(), kEpoch + 4889, 1);
   ASSERT_EQ(step.kind, Step::Kind::kFailed);
   EXPECT_EQ(step.error, Error::kClockMovedBackwards);
   EXPECT_EQ(step.behind_ms, 111u);
+}
+
+// The lead is the server's, not the caller's: once it is back to 0 (the wait policy), IDs
+// a lead of 1 s let run ahead are no clock fault. The clock stood still while they were
+// made; it is 1000 ms behind them, and a wait of about a second is waited out.
+TEST(ClockPolicyTest, EndedShortLeadIsWaitedOutNotAClockFault) {
+  const Generator g = make_generator(kMinimal);
+  ClockLead lead;
+  lead.set(1000, at(kEpoch + 5000));
+  State state{0};
+  for (int ms = 0; ms <= 1000; ++ms) {
+    ASSERT_EQ(reserve(g, state, lead, kEpoch + 5000, 1024).kind, Step::Kind::kIssued);
+  }
+  EXPECT_EQ(state.load(), 6001u * 1024 - 1);  // the last ID is of ms 6000: 1000 ahead
+  lead.set(0, at(kEpoch + 5000));
+  EXPECT_EQ(lead.in_force(), 0);
+  EXPECT_EQ(lead.explains(kEpoch + 5000), 1000);  // its reach: ms 6000
+  const Step wait = reserve(g, state, lead, kEpoch + 5000, 1);
+  ASSERT_EQ(wait.kind, Step::Kind::kWait);
+  EXPECT_EQ(wait.until_ms, kEpoch + 6001);  // the millisecond after the last ID
+  EXPECT_EQ(wait.behind_ms, 1000u);
+  EXPECT_EQ(wait.lead_ms, 1000);
+  const Step next = reserve(g, state, lead, kEpoch + 6001, 1);
+  ASSERT_EQ(next.kind, Step::Kind::kIssued);
+  EXPECT_EQ(next.first, 6001u * 1024);
+}
+
+// A long lead that has ended is refused with the lead as the cause (not FL001), saying
+// when IDs resume: when the clock reaches the last ID.
+TEST(ClockPolicyTest, EndedLongLeadIsRefusedWithTheLeadAsCause) {
+  const Generator g = make_generator(kTwitter);
+  ClockLead lead;
+  lead.set(10000, at(kEpoch + 1000));
+  State state{0};
+  g.advance(state, 6000u << 12);  // IDs ran 5 s ahead of a clock at ms 1000
+  ASSERT_EQ(reserve(g, state, lead, kEpoch + 1000, 1).kind, Step::Kind::kIssued);
+  lead.set(0, at(kEpoch + 1000));
+  const Step step = reserve(g, state, lead, kEpoch + 1000, 1);
+  ASSERT_EQ(step.kind, Step::Kind::kFailed);
+  EXPECT_EQ(step.error, Error::kAheadByLead);
+  EXPECT_EQ(step.behind_ms, 5000u);
+  EXPECT_EQ(step.lead_ms, 10000);              // the reach of the 10 s lead
+  EXPECT_EQ(step.until_ms, kEpoch + 6000);     // the clock reaches the last ID's millisecond
+  EXPECT_EQ(state.load(), (6000u << 12) + 1);  // nothing reserved
+
+  // 4 s later, a second is left: that is waited out.
+  const Step wait = reserve(g, state, lead, kEpoch + 5000, 1);
+  ASSERT_EQ(wait.kind, Step::Kind::kWait);
+  EXPECT_EQ(wait.until_ms, kEpoch + 6000);
+}
+
+// A lead that shrinks keeps the reach of the larger one: with 2 s reduced to 0.5 s, IDs
+// 2 s ahead are the lead's; going on needs the clock 1.5 s on, more than a short wait.
+TEST(ClockPolicyTest, ShrunkLeadKeepsTheReachOfTheLargerOne) {
+  const Generator g = make_generator(kMinimal);
+  ClockLead lead;
+  lead.set(2000, at(kEpoch + 1000));
+  State state{0};
+  g.advance(state, 3000u * 1024);
+  lead.set(500, at(kEpoch + 1000));
+  EXPECT_EQ(lead.in_force(), 500);
+  EXPECT_EQ(lead.explains(kEpoch + 1000), 2000);
+  const Step step = reserve(g, state, lead, kEpoch + 1000, 1);
+  EXPECT_EQ(step.error, Error::kAheadByLead);
+  EXPECT_EQ(step.until_ms, kEpoch + 2500);  // ms 3000 is within 500 ms of the clock then
+  // At ms 1600 the wait is 900 ms: waited out.
+  EXPECT_EQ(reserve(g, state, lead, kEpoch + 1600, 1).kind, Step::Kind::kWait);
+  // At ms 2500 the IDs go on, 500 ms ahead, under the smaller lead.
+  EXPECT_EQ(reserve(g, state, lead, kEpoch + 2500, 1).kind, Step::Kind::kIssued);
+}
+
+// A clock that steps back further than any lead reaches is FL001, and the step says how
+// much a lead explains: an hour back after a 1 s lead ended is still a clock fault.
+TEST(ClockPolicyTest, StepBackBeyondTheReachOfAnEndedLeadIsAClockFault) {
+  const Generator g = make_generator(kMinimal);
+  ClockLead lead;
+  lead.set(1000, at(kEpoch + 10000000));
+  State state{0};
+  reserve(g, state, lead, kEpoch + 10000000, 1);
+  lead.set(0, at(kEpoch + 10000000));
+  const Step step = reserve(g, state, lead, kEpoch + 10000000 - 3600000, 1);
+  ASSERT_EQ(step.kind, Step::Kind::kFailed);
+  EXPECT_EQ(step.error, Error::kClockMovedBackwards);
+  EXPECT_EQ(step.behind_ms, 3600000u);
+  EXPECT_EQ(step.lead_ms, 1000);  // the ended lead explains no more than itself
+}
+
+// Without any lead ever in force, a clock back by more than the tolerance is FL001 and no
+// lead explains any of it.
+TEST(ClockPolicyTest, ClockFaultWithoutLeadSaysSo) {
+  const Generator g = make_generator(kTwitter);
+  State state{0};
+  g.reserve(state, kEpoch + 1000, 1);
+  const Step step = g.reserve(state, kEpoch + 500, 1);
+  EXPECT_EQ(step.error, Error::kClockMovedBackwards);
+  EXPECT_EQ(step.lead_ms, 0);
+}
+
+// The reach of an ended lead fades as the clock moves on: 2 s after a 1 s lead ended, a
+// clock back by 500 ms behind IDs made on the clock is a clock fault again.
+TEST(ClockPolicyTest, ReachOfAnEndedLeadFadesWithTheClock) {
+  const Generator g = make_generator(kMinimal);
+  ClockLead lead;
+  lead.set(1000, at(kEpoch + 5000));
+  lead.set(0, at(kEpoch + 5000));  // reach: ms 6000
+  State state{0};
+  reserve(g, state, lead, kEpoch + 7000, 1);
+  const Step step = reserve(g, state, lead, kEpoch + 6500, 1);
+  EXPECT_EQ(step.error, Error::kClockMovedBackwards);
+  EXPECT_EQ(step.lead_ms, 0);
+}
+
+// A caller's own tolerance still counts first: with an hour of it, IDs an ended lead left
+// 30 minutes ahead are waited out, not refused.
+TEST(ClockPolicyTest, LargeToleranceWaitsOutAnEndedLead) {
+  ClockPolicy lenient;
+  lenient.tolerance_ms = 3600000;
+  const Generator g = make_generator(kTwitter, 0, 0, lenient);
+  ClockLead lead;
+  lead.set(7200000, at(kEpoch + 1000));
+  State state{0};
+  g.advance(state, (1000u + 1800000u) << 12);
+  lead.set(0, at(kEpoch + 1000));
+  EXPECT_EQ(reserve(g, state, lead, kEpoch + 1000, 1).kind, Step::Kind::kWait);
+}
+
+// Setting the lead it already has writes nothing; a lead that grows leaves no reach.
+TEST(ClockPolicyTest, SettingTheSameOrALargerLeadLeavesNoReach) {
+  ClockLead lead;
+  lead.set(0, at(kEpoch));
+  EXPECT_EQ(lead.explains(kEpoch), 0);
+  lead.set(1000, at(kEpoch));
+  lead.set(1000, at(kEpoch + 50));
+  lead.set(5000, at(kEpoch + 60));
+  EXPECT_EQ(lead.in_force(), 5000);
+  EXPECT_EQ(lead.explains(kEpoch + 60), 5000);
+  lead.set(0, at(kEpoch + 100));
+  EXPECT_EQ(lead.explains(kEpoch + 100), 5000);
+  EXPECT_EQ(lead.explains(kEpoch + 5100), 0);
+  EXPECT_EQ(lead.explains(kEpoch + 6100), 0);  // past its reach: nothing
 }
 
 }  // namespace

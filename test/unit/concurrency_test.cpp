@@ -29,15 +29,18 @@ struct ThreadResult {
 
 // Takes `count` IDs from the shared state, `want` at a time, retrying on kWait. `fair`:
 // as a bulk caller that shares each millisecond with the other threads (FairShare).
+// `lead`: the lead in force; `before_each(taken)` runs before each request.
 void take_ids(const Generator& g, State& state, std::size_t count, std::uint64_t want, bool fair,
-              ThreadResult* out) {
+              ThreadResult* out, const ClockLead& lead = kNoClockLead,
+              const std::function<void(std::size_t)>& before_each = {}) {
   FairShare seen;
   out->ids.reserve(count);
   while (out->ids.size() < count) {
+    if (before_each) before_each(out->ids.size());
     const std::uint64_t left = count - out->ids.size();
     std::int64_t now_ms = 0;
     const Step step = g.reserve_with_clock(
-        state, [&now_ms] { return now_ms = wall_clock_ms(); },
+        state, lead, [&now_ms] { return now_ms = wall_clock_ms(); },
         Request{std::min(want, left), fair ? seen.share() : Share::kAll});
     if (step.kind == Step::Kind::kWait) {
       std::this_thread::yield();
@@ -77,8 +80,8 @@ void expect_unique_and_ordered(const Layout& layout, std::uint64_t datacenter,
   std::vector<ThreadResult> results(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back(take_ids, std::cref(g), std::ref(state), per_thread, want, false,
-                         &results[static_cast<std::size_t>(t)]);
+    ThreadResult* out = &results[static_cast<std::size_t>(t)];
+    threads.emplace_back([&, out] { take_ids(g, state, per_thread, want, false, out); });
   }
   for (std::thread& thread : threads) thread.join();
   expect_unique_and_ordered_results(results, per_thread);
@@ -124,10 +127,40 @@ TEST(ConcurrencyTest, FairBulkBesideSingleIds) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     const bool bulk = t % 2 == 0;
-    threads.emplace_back(take_ids, std::cref(g), std::ref(state), kIdsPerThread, bulk ? 5000 : 1,
-                         bulk, &results[static_cast<std::size_t>(t)]);
+    ThreadResult* out = &results[static_cast<std::size_t>(t)];
+    threads.emplace_back(
+        [&, bulk, out] { take_ids(g, state, kIdsPerThread, bulk ? 5000 : 1, bulk, out); });
   }
   for (std::thread& thread : threads) thread.join();
+  expect_unique_and_ordered_results(results, kIdsPerThread);
+}
+
+// Four threads under a lead of 200 ms (the logical policy), bulk and single by turns, on
+// minimal; halfway through its IDs one thread takes the lead away (a reload to the wait
+// policy). IDs already up to 200 ms ahead are the lead's, not a clock fault: every thread
+// waits for the clock, none fails, even with no tolerance at all. 200 000 unique IDs.
+TEST(ConcurrencyTest, LeadEndingMidRunIsNoClockFault) {
+  ClockPolicy strict;
+  strict.tolerance_ms = 0;
+  const Generator g = make_generator(Layout{53, 0, 0, 10}, 0, 0, strict);
+  State state{0};
+  ClockLead lead;
+  lead.set(200, wall_clock_ms);
+  const auto end_lead_halfway = [&lead](std::size_t taken) {
+    if (taken >= kIdsPerThread / 2) lead.set(0, wall_clock_ms);
+  };
+  std::vector<ThreadResult> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    const bool bulk = t % 2 == 0;
+    ThreadResult* out = &results[static_cast<std::size_t>(t)];
+    threads.emplace_back([&, bulk, out, t] {
+      take_ids(g, state, kIdsPerThread, bulk ? 3000 : 1, bulk, out, lead,
+               t == 0 ? std::function<void(std::size_t)>(end_lead_halfway) : nullptr);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(lead.in_force(), 0);
   expect_unique_and_ordered_results(results, kIdsPerThread);
 }
 

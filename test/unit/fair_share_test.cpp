@@ -21,7 +21,7 @@ using test::make_generator;
 
 // One reservation of `want` IDs asking for `share`, without a lead.
 Step take(const Generator& g, State& state, std::int64_t now_ms, std::uint64_t want, Share share) {
-  return g.reserve(state, now_ms, Request{want, share});
+  return g.reserve(state, kNoClockLead, now_ms, Request{want, share});
 }
 
 // A bulk request takes half of what the millisecond has left, then half of the rest: a
@@ -110,13 +110,13 @@ TEST(FairShareTest, TinySequencesStillServeTheBulkRequest) {
 // bulk request leaves no quarter there (it would be lost: the state moves past it), only
 // at the furthest one.
 TEST(FairShareTest, SharedKeepsTheQuarterOnlyAtTheFurthestMillisecondALeadAllows) {
-  ClockPolicy logical;
-  logical.max_lead_ms = 2;
-  const Generator g = make_generator(kMinimal, 0, 0, logical);
+  const Generator g = make_generator(kMinimal);
+  ClockLead lead;
+  lead.set(2, [] { return kEpoch; });
   State state{0};
   std::uint64_t taken = 0;
   Step step;
-  while ((step = take(g, state, kEpoch + 1000, 100000, Share::kShared)).kind ==
+  while ((step = g.reserve(state, lead, kEpoch + 1000, Request{100000, Share::kShared})).kind ==
          Step::Kind::kIssued) {
     taken += step.count;
   }
