@@ -5,8 +5,9 @@ SET flakeid.layout = 'twitter';
 SELECT count(*) AS made FROM flakeid_next_ids(1000);
 
 -- The reservation is about a second ahead of the IDs in use (never behind them), and
--- lives in the extension's sequence.
-SELECT s.ids_issued >= 1000 AS counted,
+-- lives in the extension's sequence. Under the wait policy the IDs are on the clock: no
+-- clock_lead.
+SELECT s.ids_issued >= 1000 AS counted, s.clock_lead = interval '0' AS on_the_clock,
        s.high_water > s.last_issued_at AS reservation_ahead,
        s.high_water <= s.last_issued_at + interval '1.001 s' AS about_a_second,
        s.datacenter_id, s.datacenter_id_source, s.machine_id, s.machine_id_source,

@@ -1,6 +1,9 @@
 // flakeid_status(): what the generator has done since the server started.
 #include "pg/guard.hpp"
 
+#include <algorithm>
+
+#include "core/clock.hpp"
 #include "core/generator.hpp"
 #include "pg/generate.hpp"
 #include "pg/high_water.hpp"
@@ -20,6 +23,13 @@ Datum timestamptz_datum(std::int64_t unix_ms) {
   TimestampTz ts;
   if (!unix_ms_to_timestamptz(unix_ms, &ts)) ts = DT_NOEND;
   return TimestampTzGetDatum(ts);
+}
+
+// An interval Datum of `ms` milliseconds.
+Datum interval_datum(std::int64_t ms) {
+  Interval* interval = static_cast<Interval*>(palloc0(sizeof(Interval)));
+  interval->time = ms * 1000;
+  return IntervalPGetDatum(interval);
 }
 
 // A layout as text: its preset name, or "T,D,M,S".
@@ -47,7 +57,8 @@ struct StatusScan {
 };
 FLAKEID_NO_DESTRUCTOR(StatusScan);
 
-// flakeid_status(): one row per layout and epoch in use on the server.
+// flakeid_status(): one row per layout and epoch in use on the server. clock_lead: how far
+// the state's last ID is ahead of the clock now (0 when it is not).
 Datum status(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
@@ -85,6 +96,7 @@ Datum status(FunctionCallInfo fcinfo) {
       CStringGetTextDatum(node_id_source_name(scan->machine.source)),
       CStringGetTextDatum(lead_ms > 0 ? "logical" : "wait"),
       Int64GetDatum(static_cast<std::int64_t>(shared_state_size())),
+      interval_datum(std::max<std::int64_t>(0, last_issued_ms(slot) - wall_clock_ms())),
   };
   SRF_RETURN_NEXT(funcctx, make_record(funcctx->tuple_desc, values));
 }

@@ -5,7 +5,7 @@
 # never sees). No call fails: what the lead let run ahead is waited out (about a second),
 # not taken for a clock gone back. With a longer lead, going back to wait refuses with
 # FL008, which names the lead and says when IDs resume, and IDs come once it has passed.
-# No ID repeats, and each backend's IDs increase.
+# flakeid_status() shows the lead. No ID repeats, and each backend's IDs increase.
 use strict;
 use warnings FATAL => 'all';
 
@@ -71,12 +71,11 @@ sub start_inserts
 	return ($h, \$out, \$err);
 }
 
-# How far the state's last ID is ahead of the clock, in seconds.
+# How far the state's last ID is ahead of the clock, in seconds, as flakeid_status() says.
 sub status_lead
 {
 	return $node->safe_psql('db2',
-		q{SELECT extract(epoch FROM last_issued_at - clock_timestamp()) FROM flakeid_status()
-		  WHERE layout = '63,0,0,0'});
+		q{SELECT extract(epoch FROM clock_lead) FROM flakeid_status() WHERE layout = '63,0,0,0'});
 }
 
 # ---- a lead of a second, ended in the middle of a bulk call ----
@@ -88,7 +87,7 @@ sleep 1;
 is($node->safe_psql('db2', 'SELECT DISTINCT clock_policy FROM flakeid_status()'),
 	'logical', 'flakeid_status() shows the server\'s policy');
 my $lead = status_lead();
-note "the lead under the logical policy: $lead s";
+note "flakeid_status().clock_lead under the logical policy: $lead s";
 cmp_ok($lead, '>', 0.5, 'the IDs run ahead of the clock, about the lead of a second');
 cmp_ok($lead, '<=', 1.01, 'and no further than the lead');
 set_clock_policy($node, 'wait');
@@ -112,7 +111,7 @@ is($node->safe_psql('db2', 'SELECT count(*) FROM flakeid_status() WHERE clock_er
 set_clock_policy($node, 'logical', '5s');
 $node->safe_psql('db1', 'INSERT INTO t (id) SELECT flakeid_next_ids(4000)');
 $lead = status_lead();
-note "after 4000 IDs under a 5 s lead, the lead: $lead s";
+note "after 4000 IDs under a 5 s lead, flakeid_status().clock_lead: $lead s";
 cmp_ok($lead, '>', 3, 'the IDs run seconds ahead of the clock');
 set_clock_policy($node, 'wait');
 my ($ret, $stdout, $stderr) = $node->psql(
