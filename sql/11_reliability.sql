@@ -28,10 +28,11 @@ RESET flakeid.epoch;
 SET flakeid.layout = 'twitter';
 
 SELECT last_value > 0 AS reserved FROM flakeid_high_water;
--- The state table is 64 bytes of header (two counters, padded to the slots' 64-byte
--- alignment), 64 slots of 64 bytes (layout 16, epoch 8, state 8, four counters 32) and
--- 256 four-byte database ids: 64 + 4096 + 1024 = 5184 bytes. (Where it lives depends on
--- the version: 08_version_specific.)
+-- flakeid's shared memory opens with its format word (8 bytes, padded to the slots'
+-- 64-byte alignment: 64), then the state table, 64 bytes of header (two counters, padded
+-- likewise) and 64 slots of 64 bytes (layout 16, epoch 8, state 8, four counters 32), then
+-- the resume's bookkeeping: 56 bytes (lock, node floor, server mark, scan answer) and 256
+-- database marks of 32 bytes; 64 + 4160 + 8248, padded to 64 bytes, = 12480 bytes. (Where it lives depends on the version: 08_version_specific.)
 SELECT DISTINCT shared_memory_bytes FROM flakeid_status();
 
 -- Crossing the reservation renews it, as any role: the extension moves it, not the user.
@@ -75,7 +76,7 @@ SET flakeid.max_clock_lead_ms = '2h';
 SHOW flakeid.max_clock_lead_ms;
 SELECT DISTINCT clock_policy FROM flakeid_status();
 -- ALTER SYSTEM checks the values and writes them for the next reload (not done here: the
--- TAP tests reload, test/t/025).
+-- TAP tests reload, test/t/019).
 ALTER SYSTEM SET flakeid.clock_policy = 'sometimes';
 ALTER SYSTEM SET flakeid.clock_policy = 'logical';
 ALTER SYSTEM SET flakeid.max_clock_lead_ms = '2h';

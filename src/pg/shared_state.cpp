@@ -1,15 +1,18 @@
-// The server's table of generator states in shared memory.
+// flakeid's shared memory: the table of generator states and the resume's bookkeeping.
 //
 // It must work right after CREATE EXTENSION, without a restart, so it cannot rely on
 // shared_preload_libraries. Up to PostgreSQL 16 the first backend that needs the table
 // carves it out of the main segment with ShmemInitStruct, under AddinShmemInitLock: the
-// server keeps about 100 kB spare for such late requests, and the table takes a few kB.
+// server keeps about 100 kB spare for such late requests, and flakeid takes about 12 kB.
 // When the library is preloaded, it asks for the room up front instead. From 17 on, the
 // DSM registry gives a named segment to the first backend that asks.
 #include "pg/shared_state.hpp"
 
+#include <cstddef>
 #include <cstring>
 #include <new>
+
+#include "pg/report.hpp"
 
 namespace flakeid::pg {
 
@@ -17,7 +20,26 @@ namespace {
 
 constexpr const char* kSegmentName = "flakeid state table";
 
-StateTable* table = nullptr;
+// The layout of SharedState. A server keeps its shared memory while a package upgrade
+// replaces the library under it: backends that load the new library must not read the
+// old library's state as theirs, nor make a second state beside it (old and new backends
+// would then hand out the same IDs). The version is raised by hand when a field changes
+// meaning; the sizes catch what a change of size shows.
+// (test/t/041 builds libraries of another format and of another size to see them refused.)
+#ifndef FLAKEID_SHARED_FORMAT_VERSION
+#define FLAKEID_SHARED_FORMAT_VERSION 1
+#endif
+#ifndef FLAKEID_SHARED_EXTRA_BYTES
+#define FLAKEID_SHARED_EXTRA_BYTES 0
+#endif
+constexpr std::uint32_t kSharedFormatVersion = FLAKEID_SHARED_FORMAT_VERSION;
+// The bytes asked for: the structure (and, only in test/t/041's build, a few more).
+constexpr Size kSharedBytes = sizeof(SharedState) + FLAKEID_SHARED_EXTRA_BYTES;
+constexpr std::uint64_t kSharedFormat =
+    (std::uint64_t{kSharedFormatVersion} << 48) ^ (std::uint64_t{sizeof(SharedState)} << 24) ^
+    (std::uint64_t{sizeof(StateSlot)} << 12) ^ std::uint64_t{offsetof(SharedState, resume)};
+
+SharedState* shared = nullptr;
 
 #if PG_VERSION_NUM < 170000
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
@@ -34,15 +56,74 @@ shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
 // pg_shmem_allocations) before any backend asks for an ID.
 void startup_shmem() noexcept {
   if (prev_shmem_startup_hook != nullptr) prev_shmem_startup_hook();
-  table = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
+  shared = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
   (void)shared_state_table();
 }
 #endif
 
-// Builds an empty table in freshly allocated shared memory.
+// Builds an empty table and bookkeeping in freshly allocated shared memory.
 void init_table(void* memory) noexcept {
-  std::memset(memory, 0, sizeof(StateTable));
-  new (memory) StateTable();
+  std::memset(memory, 0, kSharedBytes);
+  SharedState* state = new (memory) SharedState();
+  state->format = kSharedFormat;
+  SpinLockInit(&state->resume.lock);
+}
+
+// Refuses shared memory that another build of the library made: the server must restart
+// before the new library can make IDs. `server_error` is what PostgreSQL said when the
+// sizes differ; otherwise (nullptr) the sizes agree and `format_in_use` does not.
+[[noreturn]] void report_foreign_format(const char* server_error, std::uint64_t format_in_use) {
+  ereport(ERROR,
+          (errcode(ERRCODE_FLAKEID_SHARED_STATE_FORMAT),
+           errmsg("flakeid's shared memory was made by another build of the flakeid library"),
+           server_error != nullptr
+               ? errdetail("The running server holds a \"%s\" of another size: %s", kSegmentName,
+                           server_error)
+               : errdetail("The running server holds a \"%s\" of format %llx; this library uses "
+                           "format %llx.",
+                           kSegmentName, static_cast<unsigned long long>(format_in_use),
+                           static_cast<unsigned long long>(kSharedFormat)),
+           errhint("Restart the server to finish installing the new flakeid library: until then "
+                   "sessions that loaded the old library keep making IDs from the old state.")));
+  pg_unreachable();
+}
+
+// Finds or makes the named allocation: ShmemInitStruct (main segment) up to 16, the DSM
+// registry from 17. Either raises an internal error when the allocation exists with
+// another size; that error is turned into flakeid's own.
+void* attach(bool* found) {
+  MemoryContext context = CurrentMemoryContext;
+  void* memory = nullptr;
+  PG_TRY();
+  {
+#if PG_VERSION_NUM >= 170000
+    memory = GetNamedDSMSegment(kSegmentName, kSharedBytes, init_table, found);
+#else
+    LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+    memory = ShmemInitStruct(kSegmentName, kSharedBytes, found);
+    if (!*found) init_table(memory);
+    LWLockRelease(AddinShmemInitLock);
+#endif
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(context);
+    ErrorData* error = CopyErrorData();
+    FlushErrorState();
+    report_foreign_format(error->message, 0);  // error recovery releases AddinShmemInitLock
+  }
+  PG_END_TRY();
+  return memory;
+}
+
+// flakeid's shared memory, created by the first backend that needs it.
+SharedState* shared_state() {
+  if (shared != nullptr) return shared;
+  bool found = false;
+  SharedState* memory = static_cast<SharedState*>(attach(&found));
+  if (memory->format != kSharedFormat) report_foreign_format(nullptr, memory->format);
+  shared = memory;
+  return shared;
 }
 
 }  // namespace
@@ -59,22 +140,15 @@ void shared_state_request() noexcept {
 }
 
 StateTable* shared_state_table() {
-  if (table != nullptr) return table;
-  bool found = false;
-#if PG_VERSION_NUM >= 170000
-  void* memory = GetNamedDSMSegment(kSegmentName, sizeof(StateTable), init_table, &found);
-#else
-  LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-  void* memory = ShmemInitStruct(kSegmentName, sizeof(StateTable), &found);
-  if (!found) init_table(memory);
-  LWLockRelease(AddinShmemInitLock);
-#endif
-  table = static_cast<StateTable*>(memory);
-  return table;
+  return &shared_state()->states;
+}
+
+ResumeShared* shared_resume() {
+  return &shared_state()->resume;
 }
 
 Size shared_state_size() {
-  return MAXALIGN(sizeof(StateTable));
+  return MAXALIGN(kSharedBytes);
 }
 
 }  // namespace flakeid::pg

@@ -3,7 +3,7 @@
 # refused with FL001 and the session goes on, IDs resume once the clock is back, under
 # the logical clock policy (the server's) IDs go on increasing across a large step in
 # every session, back under the wait policy what the lead let run ahead is refused with
-# FL008 (not FL001), and a long wait (a tolerance of an hour) ends at once on a cancel. Every ID of the test is kept in one
+# FL012 (not FL001), and a long wait (a tolerance of an hour) ends at once on a cancel. Every ID of the test is kept in one
 # table: none repeats, and in the order they were made they strictly increase.
 use strict;
 use warnings FATAL => 'all';
@@ -245,7 +245,7 @@ is( $node->safe_psql(
 	'the logical IDs are above every ID made before');
 
 # Back to the wait policy while the IDs are still an hour ahead of the clock: what the
-# ended lead let run ahead is no clock fault. It is refused with FL008, which names the
+# ended lead let run ahead is no clock fault. It is refused with FL012, which names the
 # lead and says when IDs resume; nothing else is refused.
 set_clock_policy($node, 'wait');
 ($ret, $stdout, $stderr) = $node->psql(
@@ -255,8 +255,8 @@ set_clock_policy($node, 'wait');
 note "(c) back to wait, an hour ahead:\n$stderr";
 like(
 	$stderr,
-	qr/ERROR:  FL008: the last flakeid is \d+ ms ahead of the clock: the logical clock policy let IDs run ahead/,
-	'back to the wait policy an hour ahead: FL008 names the lead, not a clock fault');
+	qr/ERROR:  FL012: the last flakeid is \d+ ms ahead of the clock: the logical clock policy let IDs run ahead/,
+	'back to the wait policy an hour ahead: FL012 names the lead, not a clock fault');
 like($stderr, qr/HINT:  IDs resume at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/,
 	'and the hint says when IDs resume');
 

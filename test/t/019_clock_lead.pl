@@ -4,7 +4,7 @@
 # the wait policy in the middle of it (a reload, which the bulk call, inside one statement,
 # never sees). No call fails: what the lead let run ahead is waited out (about a second),
 # not taken for a clock gone back. With a longer lead, going back to wait refuses with
-# FL008, which names the lead and says when IDs resume, and IDs come once it has passed.
+# FL012, which names the lead and says when IDs resume, and IDs come once it has passed.
 # flakeid_status() shows the lead. No ID repeats, and each backend's IDs increase.
 use strict;
 use warnings FATAL => 'all';
@@ -107,7 +107,7 @@ is($node->safe_psql('db2', 'SELECT DISTINCT clock_policy FROM flakeid_status()')
 is($node->safe_psql('db2', 'SELECT count(*) FROM flakeid_status() WHERE clock_errors > 0'),
 	0, 'no refusal was counted');
 
-# ---- a lead of five seconds, ended: refused with FL008 until it has nearly passed ----
+# ---- a lead of five seconds, ended: refused with FL012 until it has nearly passed ----
 set_clock_policy($node, 'logical', '5s');
 $node->safe_psql('db1', 'INSERT INTO t (id) SELECT flakeid_next_ids(4000)');
 $lead = status_lead();
@@ -121,8 +121,8 @@ my ($ret, $stdout, $stderr) = $node->psql(
 note "back to wait with the IDs $lead s ahead:\n$stderr";
 like(
 	$stderr,
-	qr/ERROR:  FL008: the last flakeid is \d+ ms ahead of the clock: the logical clock policy let IDs run ahead/,
-	'back to the wait policy with a long lead left: FL008, which names the lead');
+	qr/ERROR:  FL012: the last flakeid is \d+ ms ahead of the clock: the logical clock policy let IDs run ahead/,
+	'back to the wait policy with a long lead left: FL012, which names the lead');
 like($stderr, qr/HINT:  IDs resume at /, 'and says when IDs resume');
 unlike($stderr, qr/FL001/, 'no clock fault is reported');
 my $started = time;
