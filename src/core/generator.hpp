@@ -43,6 +43,12 @@ enum class Share : std::uint8_t {
   kShared,
 };
 
+// The server's clock lead as the reservations of one state see it.
+struct StateLead {
+  const ClockLead* lead = &kNoClockLead;
+  std::uint32_t state = 0;  // the state's index among the lead's records
+};
+
 // What one reservation asks for.
 struct Request {
   std::uint64_t want = 1;  // IDs wanted, >= 1
@@ -59,7 +65,9 @@ struct Step {
   std::int64_t until_ms = 0;    // kWait, kAheadByLead: the clock reading (Unix ms) to wait for
   Error error = Error::kOk;     // kFailed: why
   std::uint64_t behind_ms = 0;  // how far the clock was behind the last ID
-  std::int64_t lead_ms = 0;     // kWait, kFailed: how much of that a lead explains (0: none)
+  // kIssued: the lead the IDs ran ahead of the clock under (0: on the clock); kWait,
+  // kFailed: how much of behind_ms a lead explains (0: none).
+  std::int64_t lead_ms = 0;
 };
 
 class Generator {
@@ -73,19 +81,24 @@ class Generator {
 
   // Reserves up to `request.want` (>= 1) consecutive IDs, in one compare-and-swap on
   // `state`: as many as the millisecond has left, or the share of it the request allows.
-  // IDs may run ahead of the clock by the lead `lead` has in force. `clock()` gives Unix
-  // ms; it is read after the state is loaded, each attempt anew, so a caller that was
+  // IDs may run ahead of the clock by the lead in force (`lead`). `clock()` gives Unix ms;
+  // it is read after the state is loaded, each attempt anew, so a caller that was
   // descheduled in between never takes IDs that others made meanwhile for the clock going
   // back.
   template <typename Clock>
-  Step reserve_with_clock(State& state, const ClockLead& lead, Clock&& clock,
+  Step reserve_with_clock(State& state, StateLead lead, Clock&& clock,
                           Request request) const noexcept {
     std::uint64_t current = state.load(std::memory_order_acquire);
     while (true) {
       const Step step = decide(current, clock(), lead, request);
       if (step.kind != Step::Kind::kIssued) return step;
+      // Sequentially consistent with the lead's change (ClockLead::set): either that sees
+      // these IDs in the state, or note_ahead sees the change.
       if (state.compare_exchange_weak(current, step.first + step.count - 1,
-                                      std::memory_order_acq_rel, std::memory_order_acquire)) {
+                                      std::memory_order_seq_cst, std::memory_order_acquire)) {
+        if (step.lead_ms != 0) {  // ahead of the clock: only under a lead
+          lead.lead->note_ahead(lead.state, step.first + step.count - 1, step.lead_ms);
+        }
         return step;
       }
     }
@@ -94,19 +107,18 @@ class Generator {
   // reserve_with_clock() with no lead, as much as the millisecond has left (tools).
   template <typename Clock>
   Step reserve_with_clock(State& state, Clock&& clock, std::uint64_t want) const noexcept {
-    return reserve_with_clock(state, kNoClockLead, clock, Request{want, Share::kAll});
+    return reserve_with_clock(state, StateLead{}, clock, Request{want, Share::kAll});
   }
 
   // reserve_with_clock() at a fixed clock reading `now_ms` (for tests and tools).
-  Step reserve(State& state, const ClockLead& lead, std::int64_t now_ms,
-               Request request) const noexcept {
+  Step reserve(State& state, StateLead lead, std::int64_t now_ms, Request request) const noexcept {
     return reserve_with_clock(
         state, lead, [now_ms] { return now_ms; }, request);
   }
 
   // reserve() with no lead, as much as the millisecond has left (for tests and tools).
   Step reserve(State& state, std::int64_t now_ms, std::uint64_t want) const noexcept {
-    return reserve(state, kNoClockLead, now_ms, Request{want, Share::kAll});
+    return reserve(state, StateLead{}, now_ms, Request{want, Share::kAll});
   }
 
   // The ID at a state value: its timestamp and sequence with this node's bits set.
@@ -143,7 +155,7 @@ class Generator {
   // What to do at state `current` and clock reading `now_ms`: the IDs to take, a wait,
   // or a failure. Decides only; reserve_with_clock() takes the IDs. Inline: it is the
   // hot path.
-  Step decide(std::uint64_t current, std::int64_t now_ms, const ClockLead& lead,
+  Step decide(std::uint64_t current, std::int64_t now_ms, StateLead lead,
               Request request) const noexcept;
 
   // How many of the `room` IDs a millisecond (of `per_ms`) has left a request may take; 0
@@ -154,10 +166,9 @@ class Generator {
 
   // The step when the next ID (of millisecond `first_ts`) lies further ahead of the clock
   // than the lead in force (`lead_ms`) allows: a wait, or a failure when the clock is too
-  // far behind the last ID (of `current_ts`) for that.
-  Step beyond_lead(std::uint64_t current_ts, std::uint64_t first_ts, std::uint64_t now_ts,
-                   std::int64_t now_ms, std::uint64_t lead_ms,
-                   const ClockLead& lead) const noexcept;
+  // far behind the last ID (`current`) for that.
+  Step beyond_lead(std::uint64_t current, std::uint64_t first_ts, std::uint64_t now_ts,
+                   std::int64_t now_ms, std::uint64_t lead_ms, StateLead lead) const noexcept;
 
   // A step that failed with `error`.
   static Step failed(Error error, std::uint64_t behind_ms = 0);
@@ -193,7 +204,7 @@ inline std::uint64_t Generator::share_of(std::uint64_t room, std::uint64_t per_m
   return count;
 }
 
-inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms, const ClockLead& lead,
+inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms, StateLead lead,
                               Request request) const noexcept {
   if (now_ms < epoch_ms_) return failed(Error::kEpochInFuture);
   const std::uint64_t now_ts = static_cast<std::uint64_t>(now_ms - epoch_ms_);
@@ -209,12 +220,11 @@ inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms, const 
   // An ID on the clock needs no lead: the shared lead is read only off that path (ahead
   // of the clock, or for a bulk request's share).
   std::uint64_t frontier = now_ts;  // the latest millisecond IDs may be taken from now
+  std::uint64_t lead_ms = 0;
   if (first_ts > now_ts || request.share != Share::kAll) {
-    const std::uint64_t lead_ms = static_cast<std::uint64_t>(lead.in_force());
+    lead_ms = static_cast<std::uint64_t>(lead.lead->in_force());
     frontier = now_ts + lead_ms;
-    if (first_ts > frontier) {
-      return beyond_lead(current_ts, first_ts, now_ts, now_ms, lead_ms, lead);
-    }
+    if (first_ts > frontier) return beyond_lead(current, first_ts, now_ts, now_ms, lead_ms, lead);
   }
   const std::uint64_t room = sequence_mask_ - (first & sequence_mask_) + 1;
   const std::uint64_t count = share_of(room, sequence_mask_ + 1, request, first_ts == frontier);
@@ -228,12 +238,14 @@ inline Step Generator::decide(std::uint64_t current, std::int64_t now_ms, const 
   step.first = first;
   step.count = count;
   step.previous = current;
+  if (first_ts > now_ts) step.lead_ms = static_cast<std::int64_t>(lead_ms);
   return step;
 }
 
-inline Step Generator::beyond_lead(std::uint64_t current_ts, std::uint64_t first_ts,
+inline Step Generator::beyond_lead(std::uint64_t current, std::uint64_t first_ts,
                                    std::uint64_t now_ts, std::int64_t now_ms, std::uint64_t lead_ms,
-                                   const ClockLead& lead) const noexcept {
+                                   StateLead lead) const noexcept {
+  const std::uint64_t current_ts = current >> sequence_bits_;
   const std::uint64_t behind = current_ts > now_ts ? current_ts - now_ts : 0;
   const std::uint64_t tolerance = static_cast<std::uint64_t>(policy_.tolerance_ms);
   Step step;
@@ -245,7 +257,7 @@ inline Step Generator::beyond_lead(std::uint64_t current_ts, std::uint64_t first
   if (behind <= lead_ms + tolerance) return step;
   // A lead that has since shrunk (the policy went back to wait) may have left IDs this far
   // ahead: that is no clock fault either. A short wait is waited out, a long one refused.
-  const std::int64_t explained = lead.explains(now_ms);
+  const std::int64_t explained = lead.lead->explains(lead.state, current, now_ms);
   step.lead_ms = explained > 0 ? explained : 0;
   if (explained > 0 && behind <= static_cast<std::uint64_t>(explained) + tolerance) {
     if (behind <= lead_ms + static_cast<std::uint64_t>(kShortLeadWaitMs)) return step;

@@ -29,6 +29,7 @@ FLAKEID_NO_DESTRUCTOR(ClockPolicy);
 FLAKEID_NO_DESTRUCTOR(Renewal);
 FLAKEID_NO_DESTRUCTOR(Request);
 FLAKEID_NO_DESTRUCTOR(FairShare);
+FLAKEID_NO_DESTRUCTOR(StateLead);
 
 namespace {
 
@@ -37,7 +38,7 @@ namespace {
 struct Active {
   Generator generator;
   StateSlot* slot = nullptr;
-  const ClockLead* lead = nullptr;  // the server's, shared by every slot
+  StateLead lead;  // the server's, shared by every slot, as this slot sees it
   std::int64_t tolerance_ms = 0;
 };
 FLAKEID_NO_DESTRUCTOR(Active);
@@ -94,7 +95,7 @@ std::int64_t published_lead = -1;
 void publish_clock_lead() {
   const std::int64_t lead = clock_lead_setting();
   if (lead == published_lead) return;
-  shared_state_table()->clock_lead.set(lead, wall_clock_ms);
+  shared_state_table()->set_clock_lead(lead, wall_clock_ms);
   published_lead = lead;
 }
 
@@ -147,7 +148,7 @@ void resolve_settings() {
   }
   active.generator = made.value;
   active.slot = slot;
-  active.lead = &table->clock_lead;
+  active.lead = table->lead_of(slot);
   active.tolerance_ms = policy.tolerance_ms;
   active_generation = generation;
 }
@@ -170,7 +171,7 @@ Step reserve(const Active& a, std::uint64_t want, FairShare* fair) {
     std::int64_t now_ms = 0;
     if (fair != nullptr) request.share = fair->share();
     const Step step = a.generator.reserve_with_clock(
-        a.slot->state, *a.lead, [&now_ms] { return now_ms = wall_clock_ms(); }, request);
+        a.slot->state, a.lead, [&now_ms] { return now_ms = wall_clock_ms(); }, request);
     if (likely(step.kind == Step::Kind::kIssued)) {
       if (fair != nullptr) fair->note(step, now_ms);
       const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);
@@ -195,7 +196,7 @@ Step reserve(const Active& a, std::uint64_t want, FairShare* fair) {
     if (step.error == Error::kClockMovedBackwards || step.error == Error::kAheadByLead) {
       counters.clock_errors.fetch_add(1, std::memory_order_relaxed);
     }
-    report_step_error(step, a.generator, now_ms, a.tolerance_ms, a.lead->in_force());
+    report_step_error(step, a.generator, now_ms, a.tolerance_ms, a.lead.lead->in_force());
   }
 }
 

@@ -31,7 +31,7 @@ struct ThreadResult {
 // as a bulk caller that shares each millisecond with the other threads (FairShare).
 // `lead`: the lead in force; `before_each(taken)` runs before each request.
 void take_ids(const Generator& g, State& state, std::size_t count, std::uint64_t want, bool fair,
-              ThreadResult* out, const ClockLead& lead = kNoClockLead,
+              ThreadResult* out, StateLead lead = StateLead{},
               const std::function<void(std::size_t)>& before_each = {}) {
   FairShare seen;
   out->ids.reserve(count);
@@ -145,9 +145,10 @@ TEST(ConcurrencyTest, LeadEndingMidRunIsNoClockFault) {
   const Generator g = make_generator(Layout{53, 0, 0, 10}, 0, 0, strict);
   State state{0};
   ClockLead lead;
-  lead.set(200, wall_clock_ms);
-  const auto end_lead_halfway = [&lead](std::size_t taken) {
-    if (taken >= kIdsPerThread / 2) lead.set(0, wall_clock_ms);
+  const auto state_at = [&state](std::uint32_t) { return state.load(); };
+  lead.set(200, wall_clock_ms, 1, state_at);
+  const auto end_lead_halfway = [&](std::size_t taken) {
+    if (taken >= kIdsPerThread / 2) lead.set(0, wall_clock_ms, 1, state_at);
   };
   std::vector<ThreadResult> results(kThreads);
   std::vector<std::thread> threads;
@@ -155,7 +156,7 @@ TEST(ConcurrencyTest, LeadEndingMidRunIsNoClockFault) {
     const bool bulk = t % 2 == 0;
     ThreadResult* out = &results[static_cast<std::size_t>(t)];
     threads.emplace_back([&, bulk, out, t] {
-      take_ids(g, state, kIdsPerThread, bulk ? 3000 : 1, bulk, out, lead,
+      take_ids(g, state, kIdsPerThread, bulk ? 3000 : 1, bulk, out, StateLead{&lead, 0},
                t == 0 ? std::function<void(std::size_t)>(end_lead_halfway) : nullptr);
     });
   }

@@ -21,7 +21,7 @@ using test::make_generator;
 
 // One reservation of `want` IDs asking for `share`, without a lead.
 Step take(const Generator& g, State& state, std::int64_t now_ms, std::uint64_t want, Share share) {
-  return g.reserve(state, kNoClockLead, now_ms, Request{want, share});
+  return g.reserve(state, StateLead{}, now_ms, Request{want, share});
 }
 
 // A bulk request takes half of what the millisecond has left, then half of the rest: a
@@ -112,12 +112,14 @@ TEST(FairShareTest, TinySequencesStillServeTheBulkRequest) {
 TEST(FairShareTest, SharedKeepsTheQuarterOnlyAtTheFurthestMillisecondALeadAllows) {
   const Generator g = make_generator(kMinimal);
   ClockLead lead;
-  lead.set(2, [] { return kEpoch; });
   State state{0};
+  lead.set(
+      2, [] { return kEpoch; }, 1, [&state](std::uint32_t) { return state.load(); });
   std::uint64_t taken = 0;
   Step step;
-  while ((step = g.reserve(state, lead, kEpoch + 1000, Request{100000, Share::kShared})).kind ==
-         Step::Kind::kIssued) {
+  while (
+      (step = g.reserve(state, StateLead{&lead, 0}, kEpoch + 1000, Request{100000, Share::kShared}))
+          .kind == Step::Kind::kIssued) {
     taken += step.count;
   }
   // ms 1000 and 1001 whole, ms 1002 (the furthest, 2 ahead) but its last quarter.
