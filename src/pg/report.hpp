@@ -19,6 +19,7 @@
 #define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
 #define ERRCODE_FLAKEID_MARK_UNREADABLE MAKE_SQLSTATE('F', 'L', '0', '0', '8')
 #define ERRCODE_FLAKEID_SHARED_STATE_FORMAT MAKE_SQLSTATE('F', 'L', '0', '1', '1')
+#define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
 
 namespace flakeid::pg {
 
@@ -59,8 +60,10 @@ ErrorHelp epoch_help(Error error);
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                                      const char* env_name, const char* env_text);
 
-// Raises the error of a generation step that failed.
+// Raises the error of a generation step that failed at clock reading `now_ms`, under the
+// caller's clock tolerance and the server's lead in force.
 [[noreturn]] void report_step_error(const Step& step, const Generator& generator,
-                                    std::int64_t now_ms, std::int64_t tolerance_ms);
+                                    std::int64_t now_ms, std::int64_t tolerance_ms,
+                                    std::int64_t lead_ms);
 
 }  // namespace flakeid::pg

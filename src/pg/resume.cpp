@@ -38,13 +38,17 @@ namespace {
 
 // Moves the slot's state to the first ID of `floor_ms` at least. When the floor is only a
 // little ahead of the clock (a quick restart: the marks run about a second ahead) waits
-// for it, so IDs come at once; further ahead, the generator refuses (FL001) until the
-// clock has passed it, or, under the logical policy, counts on above it.
+// for it (a clock wait in flakeid_status()), so IDs come at once; further ahead, the generator
+// refuses (FL001) until the clock has passed it, or, under the logical policy, counts on above it.
 void raise_state(const Generator& generator, StateSlot* slot, std::int64_t floor_ms,
                  std::int64_t tolerance_ms) {
   Generator::advance(slot->state, generator.value_at_ms(floor_ms));
   const std::int64_t ahead = floor_ms - wall_clock_ms();
-  if (ahead > 0 && ahead <= kReservationAheadMs + tolerance_ms) wait_until(floor_ms);
+  if (ahead > 0 && ahead <= kReservationAheadMs + tolerance_ms) {
+    // The clock is behind IDs already issued: a clock wait, counted as the generator's are.
+    slot->counters.clock_waits.fetch_add(1, std::memory_order_relaxed);
+    wait_until(floor_ms);
+  }
 }
 
 // Honours a database mark raised from outside this server: raises the outside floor and,

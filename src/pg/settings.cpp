@@ -136,11 +136,11 @@ void settings_init() noexcept {
       "What to do when the clock is behind the last ID: wait for it, or count on logically.",
       "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
       "logical: go on from the last ID, at most flakeid.max_clock_lead_ms ahead of the clock.",
-      &clock_policy, kPolicyWait, kClockPolicies, PGC_SUSET, 0, nullptr, assign_int, nullptr);
+      &clock_policy, kPolicyWait, kClockPolicies, PGC_SIGHUP, 0, nullptr, assign_int, nullptr);
   DefineCustomIntVariable("flakeid.max_clock_lead_ms",
                           "Under the logical clock policy, how far IDs may run ahead of the clock.",
                           nullptr, &max_clock_lead_ms, kMaxLeadDefaultMs, 0, kMaxLeadMaxMs,
-                          PGC_SUSET, GUC_UNIT_MS, nullptr, assign_int, nullptr);
+                          PGC_SIGHUP, GUC_UNIT_MS, nullptr, assign_int, nullptr);
   MarkGUCPrefixReserved("flakeid");
 }
 
@@ -160,8 +160,11 @@ std::int64_t epoch_setting_ms() {
 ClockPolicy clock_policy_setting() {
   ClockPolicy policy;
   policy.tolerance_ms = clock_tolerance_ms;
-  policy.max_lead_ms = clock_policy == kPolicyLogical ? max_clock_lead_ms : 0;
   return policy;
+}
+
+std::int64_t clock_lead_setting() {
+  return clock_policy == kPolicyLogical ? max_clock_lead_ms : 0;
 }
 
 // The node ids of the current settings, from the environment where they are -1.
