@@ -32,9 +32,9 @@ SELECT last_value > 0 AS reserved FROM flakeid_high_water;
 -- 64-byte alignment: 64), then the state table, 576 bytes of header (two counters and the
 -- server's clock lead: 4 values of 8 bytes and a record of 8 bytes per slot, padded
 -- likewise) and 64 slots of 64 bytes (layout 16, epoch 8, state 8, four counters 32), then
--- the resume's bookkeeping: 56 bytes (lock, node floor, server mark, scan answer) and 256
--- database marks of 32 bytes; 64 + 4672 + 8248, padded to 64 bytes, = 12992 bytes. (Where
--- it lives depends on the version: 08_version_specific.)
+-- the resume's bookkeeping: 72 bytes (lock, node floor, outside floor, server mark, book,
+-- scan answer) and 256 database marks of 24 bytes; 64 + 4672 + 6216, padded to 64 bytes,
+-- = 11008 bytes. (Where it lives depends on the version: 08_version_specific.)
 SELECT DISTINCT shared_memory_bytes FROM flakeid_status();
 
 -- Crossing the reservation renews it, as any role: the extension moves it, not the user.
