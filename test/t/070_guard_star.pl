@@ -244,6 +244,29 @@ is( $hub->safe_psql(
 		FROM flakeid_guard_bindings}),
 	"1/2=sub_$winner 1/3=sub_p3 1/4=sub_$loser",
 	'the fixed publisher\'s node 1/4 is bound to its subscription');
+# The warm apply worker of the winner drops its cached binding when the binding changes in
+# another session: bound by hand to p3's origin, node 1/2 is refused from the winner, and
+# arrives again once the binding is put back.
+if ($guarded)
+{
+	my $offset = -s $hub->logfile;
+	my $winner_origin = $origin_of{"sub_$winner"};
+	$hub->safe_psql('postgres',
+		"UPDATE flakeid_guard_binding SET origin = '$origin_of{sub_p3}' WHERE machine_id = 2");
+	$pub{$winner}->safe_psql('postgres',
+		"INSERT INTO events (origin, payload) VALUES ('$winner', 'after the rebinding')");
+	$hub->wait_for_log(
+		qr/flakeid guard: node \(datacenter 1, machine 2\) arrives from subscription "sub_$winner" \(replication origin "pg_\d+"\) but is bound to subscription "sub_p3"/,
+		$offset);
+	pass("bound by hand to sub_p3 in another session, node 1/2 is refused from sub_$winner");
+	$hub->safe_psql('postgres',
+		"UPDATE flakeid_guard_binding SET origin = '$winner_origin' WHERE machine_id = 2");
+	$pub{$winner}->wait_for_catchup(subname($winner));
+	is($hub->safe_psql('postgres',
+			"SELECT count(*) FROM events WHERE payload = 'after the rebinding'"),
+		1, 'bound back, the row arrives');
+}
+
 # A local insert on the hub is not checked, even with a node bound elsewhere.
 $hub->safe_psql('postgres',
 	"INSERT INTO events VALUES ((1000::bigint << 22) | (1 << 17) | (2 << 12), 'local', 'by hand')");
