@@ -73,7 +73,7 @@ for my $name (qw(a b))
 			'postgres',
 			q{SELECT string_agg(origin || ':' || n, ' ' ORDER BY origin)
 			  FROM (SELECT origin, count(*) AS n FROM events GROUP BY origin) s}),
-		"c:10 $name:10",
+		"$name:10 c:10",
 		"$name holds its own 10 rows and the 10 of c, none of the other primary");
 	is( $node{$name}->safe_psql(
 			'postgres',
