@@ -27,7 +27,9 @@ RETURNS trigger
 AS 'MODULE_PATHNAME', 'flakeid_guard_trigger'
 LANGUAGE C;
 
--- Every change of a binding but a new one makes each backend drop its cache of bindings.
+-- Every change of a binding but a new one makes each backend drop its cache of bindings
+-- (the guard binds with INSERT ... ON CONFLICT DO UPDATE, which fires the UPDATE statement
+-- trigger too: a new binding also makes the backends re-read theirs, once each).
 CREATE FUNCTION @extschema@.flakeid_guard_invalidate()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'flakeid_guard_invalidate'

@@ -85,6 +85,12 @@ INSERT INTO events VALUES (k(1, 2, 7), 'b');
 ROLLBACK;
 SELECT count(*) AS bindings_of_1_4 FROM flakeid_guard_bindings
 WHERE datacenter_id = 1 AND machine_id = 4;
+-- Another writer binds (1, 4) to regress_a (by hand here: a new binding sends no
+-- invalidation); this session, which had cached (1, 4) for regress_b before the rollback,
+-- must not take its stale entry for a binding.
+INSERT INTO flakeid_guard_binding (layout, datacenter_id, machine_id, origin)
+VALUES ('41,5,5,12', 1, 4, 'regress_a');
+SELECT try($$INSERT INTO events VALUES (k(1, 4, 3), 'b')$$);
 
 -- ---- Several guarded tables share the bindings of the database -------------------------
 CREATE TABLE orders (order_key bigint PRIMARY KEY);
