@@ -6,8 +6,9 @@
 # enabled (ENABLE ALWAYS) and disabled. The subscriber's table has one more column,
 # applied_at DEFAULT clock_timestamp(), so the apply time of a round is the span between
 # its first and its last applied row, taken by the server itself (no polling in it).
-# Writes OUTDIR/guard.tsv (round, guard, rows, apply ms) and OUTDIR/guard.md; asserts
-# nothing about timings.
+# Then the trigger alone, in one session of the subscriber that sets the subscription's
+# replication origin. Writes OUTDIR/guard.tsv (round, guard, rows, apply ms), OUTDIR/guard_local.tsv
+# (the same for the trigger alone) and OUTDIR/guard.md; asserts nothing about timings.
 #
 #   bench/guard_apply.sh OUTDIR   as a user that may run postgres (make bench uses as-postgres.sh)
 set -euo pipefail
@@ -96,6 +97,38 @@ for round in $(seq 0 "$rounds"); do
     [ "$round" -gt 0 ] && printf '%s\t%s\t%s\t%s\n' "$round" "$guard" "$rows" "$ms" >>"$out/guard.tsv"
   done
 done
+# The trigger alone, without the noise of decoding and sending: one session of the
+# subscriber with a replication origin set inserts the same rows into a guarded
+# table, trigger enabled and disabled in alternate rounds (the same code path as an apply
+# worker's, warm after round 0).
+# The session takes the subscription's origin (to which the node is bound), once its apply
+# worker has stopped.
+sql sub -c "ALTER SUBSCRIPTION sub DISABLE"
+until [ "$(sql sub -c "SELECT count(*) FROM pg_stat_subscription WHERE pid IS NOT NULL")" = 0 ]; do
+  sleep 0.1
+done
+origin=$(sql sub -c "SELECT 'pg_' || oid FROM pg_subscription WHERE subname = 'sub'")
+sql sub -c "CREATE TABLE local_events (id bigint PRIMARY KEY, payload text);
+  SELECT flakeid_guard('local_events');
+  CREATE TABLE keys AS SELECT id FROM events"
+printf 'round\tguard\trows\tinsert_ms\n' >"$out/guard_local.tsv"
+for round in $(seq 0 "$rounds"); do
+  for guard in off on; do
+    toggle="ALTER TABLE local_events DISABLE TRIGGER flakeid_guard"
+    [ $guard = on ] && toggle="ALTER TABLE local_events ENABLE ALWAYS TRIGGER flakeid_guard"
+    ms=$(sql sub <<SQL | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1
+$toggle;
+TRUNCATE local_events;
+SELECT pg_replication_origin_session_setup('$origin');
+\\timing on
+INSERT INTO local_events SELECT id, 'row' FROM keys;
+SQL
+    )
+    say "round $round, guard $guard: $rows rows inserted with an origin in $ms ms"
+    [ "$round" -gt 0 ] && printf '%s\t%s\t%s\t%s\n' "$round" "$guard" "$rows" "$ms" >>"$out/guard_local.tsv"
+  done
+done
+
 errors=$(grep -c ERROR "$dir/sub.log" || true)
 # How often the apply worker read the binding table over all rounds: once when it bound the
 # node, then never (the cache), if the guard does what it says. Statistics reach the view
@@ -122,10 +155,22 @@ perl -e '
   print "| guard | apply ms (median) | all rounds, ms | per row |\n|---|---:|---|---:|\n";
   printf "| off | %.1f | %s | %.2f us |\n", $off, join(", ", @{ $ms{off} }), $off * 1000 / $rows;
   printf "| on | %.1f | %s | %.2f us |\n", $on, join(", ", @{ $ms{on} }), $on * 1000 / $rows;
+  open my $lf, "<", "$tsv" =~ s/guard\.tsv$/guard_local.tsv/r or die "guard_local.tsv: $!";
+  my %lms; <$lf>;
+  while (<$lf>) { chomp; my (undef, $g, undef, $t) = split /\t/; push @{ $lms{$g} }, $t; }
+  my ($loff, $lon) = (median(@{ $lms{off} }), median(@{ $lms{on} }));
+  print "\nThe trigger alone: one session with the subscription\x27s replication origin inserts the same ",
+    "$rows keys into a guarded table of the subscriber (INSERT ... SELECT, psql \\timing):\n\n";
+  print "| guard | insert ms (median) | all rounds, ms | per row |\n|---|---:|---|---:|\n";
+  printf "| off | %.1f | %s | %.2f us |\n", $loff, join(", ", @{ $lms{off} }), $loff * 1000 / $rows;
+  printf "| on | %.1f | %s | %.2f us |\n", $lon, join(", ", @{ $lms{on} }), $lon * 1000 / $rows;
+  printf "\nThe trigger costs %.2f us per row there (%+.1f %%).\n", ($lon - $loff) * 1000 / $rows,
+    ($lon / $loff - 1) * 100;
   printf "\nThe guard adds %.2f us per applied row (%+.1f %%). Errors in the subscriber\x27s log: %d; " .
-    "bindings: %s; reads of the binding table (scans) in all %d guarded rows: %d.\n",
+    "bindings: %s; reads of the binding table (scans) over the whole run, %d guarded rows in " .
+    "%d sessions (the apply worker and one psql session a round): %d.\n",
     ($on - $off) * 1000 / $rows, ($on / $off - 1) * 100, $errors, $bindings,
-    ($rounds + 1) * $rows, $lookups;
+    2 * ($rounds + 1) * $rows, $rounds + 2, $lookups;
 ' "$out/guard.tsv" "$rows" "$errors" "$bindings" "$lookups" "$rounds" >"$out/guard.md"
 cat "$out/guard.md"
 say "done"
