@@ -330,7 +330,7 @@ BEGIN
             DETAIL = format('Under layout %s and epoch %s, new keys would sort below old ones and could collide with them.',
                             cap.layout, to_char(cap.epoch AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || '+00'),
             HINT = CASE WHEN fits IS NULL AND fit_hint IS NULL
-                     THEN 'No preset layout fits these keys with this epoch, nor any epoch since 1970 this layout: keep the sequence.'
+                     THEN 'No preset layout fits these keys with this epoch, nor any epoch since 1970 under this layout: keep the sequence.'
                    ELSE concat_ws('; ',
                           CASE WHEN fits IS NOT NULL THEN format('With this epoch, these layouts would fit: %s', fits) END,
                           fit_hint)
