@@ -16,7 +16,7 @@
 -- everything before it changes anything: every refusal leaves the tables as they were.
 -- Returns one row per table: its key's previous default, the old sequence and what became
 -- of it. Refusals: 22004 a NULL argument, 25006 read-only, 42501 not the owner, 42809 not a
--- table, 42703 no such column, 42804 not bigint, 42P10 not unique, 55000 another default or
+-- table or a partition alone, 42703 no such column, 42804 not bigint, 42P10 not unique, 55000 another default or
 -- a session layout that differs from the database's, 2BP01 a sequence other objects use,
 -- FL015 keys at or above the first flakeid key of now.
 CREATE FUNCTION @extschema@.flakeid_adopt(
@@ -79,7 +79,7 @@ BEGIN
 
   -- The owner first, before the lock: a role that may not alter the table does not queue
   -- behind (and in front of) its users.
-  SELECT c.relowner::regrole AS owner, c.relkind INTO r FROM pg_class c WHERE c.oid = tbl;
+  SELECT c.relowner::regrole AS owner, c.relkind, c.relispartition INTO r FROM pg_class c WHERE c.oid = tbl;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'table with OID % does not exist', tbl::oid
       USING ERRCODE = 'undefined_table', HINT = 'Name an existing table.';
@@ -88,6 +88,15 @@ BEGIN
     RAISE EXCEPTION '% is not a table', tbl
       USING ERRCODE = 'wrong_object_type',
             HINT = 'flakeid_adopt() takes an ordinary or a partitioned table, not a view, a foreign table or a sequence.';
+  END IF;
+  -- Rows inserted through the parent take the parent's default: a partition alone would
+  -- keep them on the old one.
+  IF r.relispartition THEN
+    RAISE EXCEPTION '% is a partition of %', tbl,
+                    (SELECT h.inhparent::regclass FROM pg_inherits h WHERE h.inhrelid = tbl)
+      USING ERRCODE = 'wrong_object_type',
+            DETAIL = 'Rows inserted through the partitioned table take its default, not the partition''s.',
+            HINT = 'Adopt the partitioned table at the top: flakeid_adopt() sets the default on it and on every partition.';
   END IF;
   IF NOT pg_has_role(r.owner::oid, 'USAGE') THEN
     RAISE EXCEPTION 'must be owner of table % to adopt it', tbl

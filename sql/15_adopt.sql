@@ -213,6 +213,10 @@ SELECT * FROM flakeid_adopt('parted');
 SELECT relation, sequence_now FROM flakeid_adopt('shared_t');
 RESET ROLE;
 SELECT pg_temp.key_state('parted') = :'before' AS unchanged;
+-- A partition alone (42809): rows inserted through its parent would keep the sequence.
+SELECT * FROM flakeid_adopt('parted_1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT pg_temp.key_state('parted') = :'before' AS unchanged;
 SELECT pg_temp.key_state('shared_t');
 
 -- A read-only transaction (25006).
