@@ -148,7 +148,7 @@ BEGIN
                       format_type(r.atttypid, NULL)
         USING ERRCODE = 'datatype_mismatch',
               DETAIL = 'A flakeid key needs all 64 bits of a bigint.',
-              HINT = format('Convert the column first (this rewrites the table): ALTER TABLE %s ALTER COLUMN %I TYPE bigint;',
+              HINT = format('Convert the column first (from integer, this rewrites the table): ALTER TABLE %s ALTER COLUMN %I TYPE bigint;',
                             m::regclass, key_column);
     END IF;
     IF require_unique AND NOT EXISTS (
