@@ -10,7 +10,7 @@ packages=(
   clang libclang-rt-14-dev         # fuzzing of the core (libFuzzer runtime: no Recommends)
   libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
   faketime                         # real clock faults in the fault tests
-  python3-psycopg2 nodejs          # real clients in test/t/031_clients.pl
+  python3-psycopg2 python3-sqlalchemy nodejs  # real clients in test/t/031_clients.pl
 )
 # npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
 # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when missing.

@@ -1,8 +1,10 @@
 # flakeid IDs through real client libraries: test/clients/psycopg2_test.py (Debian's
-# python3-psycopg2) and test/clients/node_test.js (node-postgres from npm, installed into
-# test/clients/node_modules by `make clients-deps`) run against a throwaway server with the
-# twitter layout. Each inserts through DEFAULT flakeid_next() and reads the IDs back; the
-# Node script also shows where a JavaScript Number stops being exact.
+# python3-psycopg2), test/clients/sqlalchemy_test.py (Debian's python3-sqlalchemy, on a
+# table moved to flakeid by flakeid_adopt()) and test/clients/node_test.js (node-postgres
+# from npm, installed into test/clients/node_modules by `make clients-deps`) run against a
+# throwaway server with the twitter layout. Each inserts through DEFAULT flakeid_next() and
+# reads the IDs back; the Node script also shows where a JavaScript Number stops being
+# exact.
 use strict;
 use warnings FATAL => 'all';
 
@@ -61,6 +63,33 @@ SKIP:
 		$out,
 		qr/^psycopg2 client: \d+ passed, 0 failed$/m,
 		'psycopg2: every check passed');
+}
+
+# An ORM on a table moved to flakeid: SQLAlchemy makes a bigserial table, flakeid_adopt()
+# moves it, and the ORM's own inserts read the server's keys back exactly.
+SKIP:
+{
+	skip
+	  "$python with SQLAlchemy missing (Debian package python3-sqlalchemy; make setup installs it)",
+	  4
+	  unless -x $python
+	  && system("$python -c 'import sqlalchemy, psycopg2' 2>/dev/null") == 0;
+
+	my ($ok, $out) =
+	  run_client($node, $python, "$clients_dir/sqlalchemy_test.py");
+	ok($ok, 'sqlalchemy_test.py exits with status 0');
+	like(
+		$out,
+		qr/^ok: flakeid_adopt\('orm_orders'\) moved the table and dropped its sequence/m,
+		'SQLAlchemy: flakeid_adopt() moves the bigserial table the ORM made');
+	like(
+		$out,
+		qr/^ok: the key the ORM holds equals the server's id::text$/m,
+		'SQLAlchemy: a key made by the server DEFAULT reads back through the ORM unchanged');
+	like(
+		$out,
+		qr/^sqlalchemy client: \d+ passed, 0 failed$/m,
+		'SQLAlchemy: every check passed');
 }
 
 # The Node script also makes IDs with the minimal layout, which has no node bits: there,
