@@ -37,7 +37,9 @@ Datum capacity_of_current(FunctionCallInfo fcinfo) {
       TimestampTzGetDatum(epoch),
       TimestampTzGetDatum(ends_at),
   };
-  return make_record(result_tupdesc(fcinfo), values);
+  static const Oid kTypes[] = {FLOAT8OID, INT8OID, INT8OID, INT8OID,        TEXTOID,       INT4OID,
+                               INT4OID,   INT4OID, INT4OID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+  return make_record(result_tupdesc(fcinfo, kTypes), values);
 }
 
 // flakeid_layouts(): one row per preset.
@@ -45,7 +47,8 @@ Datum layouts(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-    funcctx->tuple_desc = result_tupdesc(fcinfo);
+    static const Oid kTypes[] = {TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID};
+    funcctx->tuple_desc = result_tupdesc(fcinfo, kTypes);
     funcctx->max_calls = kPresets.size();
     MemoryContextSwitchTo(old);
   }

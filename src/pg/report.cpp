@@ -15,6 +15,12 @@ namespace {
 constexpr const char* kLayoutHint =
     "Use a preset (twitter, minimal, single_dc, large_cluster, high_throughput) or four "
     "widths such as '41,5,5,12'.";
+constexpr const char* kDeclarationDetail =
+    "The function's SQL declaration and the library that implements it come from different "
+    "versions of flakeid.";
+constexpr const char* kDeclarationHint =
+    "Run ALTER EXTENSION flakeid UPDATE in this database, or install the flakeid library that "
+    "matches the extension's version.";
 constexpr const char* kEpochHint =
     "Use an ISO-8601 timestamp with a zone, such as '2020-01-01 00:00:00+00', or Unix "
     "milliseconds, such as 1577836800000.";
@@ -184,6 +190,25 @@ void report_step_error(const Step& step, const Generator& generator, std::int64_
                errhint("Use a layout with more timestamp bits, or a later flakeid.epoch "
                        "for new tables.")));
   }
+  pg_unreachable();
+}
+
+void report_record_columns(const char* function, int declared, std::size_t filled) {
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
+                  errmsg("%s() is declared with %d result columns, but the flakeid library "
+                         "fills %d",
+                         function, declared, static_cast<int>(filled)),
+                  errdetail("%s", kDeclarationDetail), errhint("%s", kDeclarationHint)));
+  pg_unreachable();
+}
+
+void report_record_column_type(const char* function, int column, const char* name, Oid declared,
+                               Oid filled) {
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
+                  errmsg("result column %d (\"%s\") of %s() is declared as %s, but the flakeid "
+                         "library fills it with %s",
+                         column, name, function, format_type_be(declared), format_type_be(filled)),
+                  errdetail("%s", kDeclarationDetail), errhint("%s", kDeclarationHint)));
   pg_unreachable();
 }
 

@@ -4,6 +4,7 @@
 
 #include "pg/guard.hpp"
 
+#include <cstddef>
 #include <cstdint>
 
 #include "core/error.hpp"
@@ -17,6 +18,7 @@
 #define ERRCODE_FLAKEID_MACHINE_ID_RANGE MAKE_SQLSTATE('F', 'L', '0', '0', '5')
 #define ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT MAKE_SQLSTATE('F', 'L', '0', '0', '6')
 #define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
+#define ERRCODE_FLAKEID_DECLARATION_MISMATCH MAKE_SQLSTATE('F', 'L', '0', '0', '8')
 
 namespace flakeid::pg {
 
@@ -57,5 +59,14 @@ ErrorHelp epoch_help(Error error);
 // Raises the error of a generation step that failed.
 [[noreturn]] void report_step_error(const Step& step, const Generator& generator,
                                     std::int64_t now_ms, std::int64_t tolerance_ms);
+
+// Raises the error of a function whose declared result record has `declared` columns where
+// the library fills `filled`.
+[[noreturn]] void report_record_columns(const char* function, int declared, std::size_t filled);
+
+// Raises the error of a result column (1-based `column`, named `name`) declared with the SQL
+// type `declared` where the library fills one of type `filled`.
+[[noreturn]] void report_record_column_type(const char* function, int column, const char* name,
+                                            Oid declared, Oid filled);
 
 }  // namespace flakeid::pg

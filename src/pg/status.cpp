@@ -53,7 +53,10 @@ Datum status(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-    funcctx->tuple_desc = result_tupdesc(fcinfo);
+    static const Oid kTypes[] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID, INT8OID,
+                                 INT8OID, INT8OID,        TIMESTAMPTZOID, INT4OID, TEXTOID,
+                                 INT4OID, TEXTOID,        TEXTOID,        INT8OID};
+    funcctx->tuple_desc = result_tupdesc(fcinfo, kTypes);
     generator_flush_counters();
     StatusScan* scan = static_cast<StatusScan*>(palloc0(sizeof(StatusScan)));
     scan->table = shared_state_table();
