@@ -25,20 +25,26 @@ FLAKEID_NO_DESTRUCTOR(ClockPolicy);
 
 namespace {
 
-// The generator of the current settings and the shared state word it advances. Resolved
-// again only when a setting changes, so a call does no parsing and no lookup.
-struct Active {
+// A generator and the shared state word it advances: where a call takes its IDs from.
+struct Source {
   Generator generator;
   StateSlot* slot = nullptr;
   std::int64_t tolerance_ms = 0;
+};
+FLAKEID_NO_DESTRUCTOR(Source);
+
+// The source of the current settings. Resolved again only when a setting changes, so a
+// call does no parsing and no lookup.
+struct Active {
+  Source source;
   // The settings generation this was resolved at (0: never).
   std::uint64_t settings_generation = 0;
   // The earlier of this database's and the server's high-water marks, as this backend
   // last saw them: IDs below it are covered by durable reservations; the first ID at or
   // above it renews them.
   std::int64_t reserved_until_ms = 0;
-  // IDs this backend made and has not yet added to the slot's counter: adding each one
-  // there would put a second atomic instruction on the hot path.
+  // IDs this backend made from the active source and has not yet added to its slot's
+  // counter: adding each one there would put a second atomic instruction on the hot path.
   std::uint64_t unflushed_ids = 0;
 };
 FLAKEID_NO_DESTRUCTOR(Active);
@@ -47,8 +53,9 @@ Active active;
 
 // Adds the IDs this backend made to its slot's shared counter.
 void flush_counters() noexcept {
-  if (active.slot != nullptr && active.unflushed_ids != 0) {
-    active.slot->counters.ids_issued.fetch_add(active.unflushed_ids, std::memory_order_relaxed);
+  if (active.source.slot != nullptr && active.unflushed_ids != 0) {
+    active.source.slot->counters.ids_issued.fetch_add(active.unflushed_ids,
+                                                      std::memory_order_relaxed);
     active.unflushed_ids = 0;
   }
 }
@@ -149,9 +156,9 @@ void resolve_settings() {
     exit_callback_registered = true;
   }
   flush_counters();  // to the slot they were made in
-  active.generator = made.value;
-  active.slot = slot;
-  active.tolerance_ms = policy.tolerance_ms;
+  active.source.generator = made.value;
+  active.source.slot = slot;
+  active.source.tolerance_ms = policy.tolerance_ms;
   active.reserved_until_ms = reserved;
   active.settings_generation = generation;
 }
@@ -162,20 +169,25 @@ inline Active& current() {
   return active;
 }
 
-// Reserves up to `want` IDs, waiting out used-up milliseconds and small clock steps back,
-// and renews the durable reservation when the IDs reach it. A failure is an error.
-Step reserve(Active& a, std::uint64_t want) {
-  SlotCounters& counters = a.slot->counters;
+// Reserves up to `want` IDs from `source`, waiting out used-up milliseconds and small clock
+// steps back, and renews the durable reservation when the IDs reach it. A failure is an
+// error.
+Step reserve(const Source& source, std::uint64_t want) {
+  SlotCounters& counters = source.slot->counters;
   while (true) {
     std::int64_t now_ms = 0;
-    const Step step = a.generator.reserve_with_clock(
-        a.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, want);
+    const Step step = source.generator.reserve_with_clock(
+        source.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, want);
     if (likely(step.kind == Step::Kind::kIssued)) {
-      a.unflushed_ids += step.count;
-      const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);
-      if (unlikely(last_ms >= a.reserved_until_ms)) {
+      if (likely(source.slot == active.source.slot)) {
+        active.unflushed_ids += step.count;
+      } else {  // a bulk call that outlived a change of settings
+        counters.ids_issued.fetch_add(step.count, std::memory_order_relaxed);
+      }
+      const std::int64_t last_ms = source.generator.unix_ms_at(step.first + step.count - 1);
+      if (unlikely(last_ms >= active.reserved_until_ms)) {
         flush_counters();  // about once a second
-        a.reserved_until_ms = high_water_cover(last_ms);
+        active.reserved_until_ms = high_water_cover(last_ms);
       }
       return step;
     }
@@ -189,26 +201,30 @@ Step reserve(Active& a, std::uint64_t want) {
     if (step.error == Error::kClockMovedBackwards) {
       counters.clock_errors.fetch_add(1, std::memory_order_relaxed);
     }
-    report_step_error(step, a.generator, now_ms, a.tolerance_ms);
+    report_step_error(step, source.generator, now_ms, source.tolerance_ms);
   }
 }
 
-// The generator for a call that makes IDs: like nextval(), refused where the durable
+// The source for a call that makes IDs: like nextval(), refused where the durable
 // reservation cannot be written (read-only transactions, standbys, parallel workers).
-Active& current_for_write(const char* function) {
+const Source& current_for_write(const char* function) {
   PreventCommandIfReadOnly(function);
   PreventCommandIfParallelMode(function);
-  return current();
+  return current().source;
 }
 
 // flakeid_next(): one new ID.
 Datum next(FunctionCallInfo) {
-  Active& a = current_for_write("flakeid_next()");
-  return Int64GetDatum(a.generator.id_at(reserve(a, 1).first));
+  const Source& source = current_for_write("flakeid_next()");
+  return Int64GetDatum(source.generator.id_at(reserve(source, 1).first));
 }
 
-// What flakeid_next_ids keeps between calls: the IDs still owed and the block reserved.
+// What flakeid_next_ids keeps between calls: the source it started with, the IDs still
+// owed and the block reserved. The source is kept, not looked up again per row: a setting
+// changed during the statement (set_config in the same select list) must not turn state
+// values reserved under one layout into IDs of another, which were never reserved.
 struct Batch {
+  Source source;       // the generator and state word of the settings at the first row
   std::uint64_t owed;  // IDs not yet reserved
   std::uint64_t next;  // state value of the next ID to return
   std::uint64_t end;   // one past the last reserved state value
@@ -228,20 +244,20 @@ Datum next_ids(FunctionCallInfo fcinfo) {
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     Batch* batch =
         static_cast<Batch*>(MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch)));
+    batch->source = current_for_write("flakeid_next_ids()");
     batch->owed = static_cast<std::uint64_t>(count);
     funcctx->user_fctx = batch;
   }
   FuncCallContext* funcctx = SRF_PERCALL_SETUP();
   Batch* batch = static_cast<Batch*>(funcctx->user_fctx);
-  Active& a = current_for_write("flakeid_next_ids()");
   if (batch->next == batch->end) {
     if (batch->owed == 0) SRF_RETURN_DONE(funcctx);
-    const Step step = reserve(a, batch->owed);
+    const Step step = reserve(batch->source, batch->owed);
     batch->next = step.first;
     batch->end = step.first + step.count;
     batch->owed -= step.count;
   }
-  SRF_RETURN_NEXT(funcctx, Int64GetDatum(a.generator.id_at(batch->next++)));
+  SRF_RETURN_NEXT(funcctx, Int64GetDatum(batch->source.generator.id_at(batch->next++)));
 }
 
 }  // namespace
