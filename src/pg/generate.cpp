@@ -98,14 +98,20 @@ void wait_until(std::int64_t until_ms) {
 // policy, runs ahead) instead of repeating an ID. Once the clock is past the server's
 // mark as it stood at the start, databases that start making IDs later look at their own
 // mark only: the server's is by then a second ahead again, moved by the others. Returns
-// the reservation in force: the earlier of this database's mark and the server's.
+// the reservation in force: the earlier of this database's mark and the server's. Once
+// the database has resumed and this backend knows a reservation (`known_ms`), it reads no
+// mark at all and returns that: settings changed per transaction (SET LOCAL, a function's
+// SET clause) would otherwise pay a catalog lookup, a sequence read and a mark-file open
+// each time. The marks only move forward, so a reservation known earlier is never too
+// high; at worst it is renewed a little early.
 std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot,
-                                     std::int64_t tolerance_ms) {
+                                     std::int64_t tolerance_ms, std::int64_t known_ms) {
+  StateTable* table = shared_state_table();
+  const std::uint32_t database = static_cast<std::uint32_t>(MyDatabaseId);
+  if (known_ms != 0 && table->database_resumed(database)) return known_ms;
   const std::int64_t database_mark = high_water_read();
   const std::int64_t server_mark = server_mark_read();
   const std::int64_t reserved = std::min(database_mark, server_mark);
-  StateTable* table = shared_state_table();
-  const std::uint32_t database = static_cast<std::uint32_t>(MyDatabaseId);
   if (table->database_resumed(database)) return reserved;
   const bool server_resumed = table->server_resumed.load(std::memory_order_acquire) != 0;
   const std::int64_t floor_ms =
@@ -149,7 +155,8 @@ void resolve_settings() {
                               StateTable::kSlots),
                     errhint("Use fewer distinct flakeid.layout and flakeid.epoch values.")));
   }
-  const std::int64_t reserved = resume_above_high_water(made.value, slot, policy.tolerance_ms);
+  const std::int64_t reserved =
+      resume_above_high_water(made.value, slot, policy.tolerance_ms, active.reserved_until_ms);
   static bool exit_callback_registered = false;
   if (!exit_callback_registered) {
     before_shmem_exit(flush_counters_at_exit, 0);
