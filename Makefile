@@ -3,7 +3,8 @@
 #
 #   make demo    set up a fresh Debian 12 machine, build, install, show flakeid at work
 #   make test    the same set-up, then every test (format, unit, sanitizers, pg_regress, TAP)
-#   make bench   the benchmarks against a sequence, clock_timestamp() and gen_random_uuid()
+#   make bench   the benchmarks against a sequence, clock_timestamp(), gen_random_uuid() and,
+#                on 18 (make bench PG_MAJOR=18), uuidv7()
 
 EXTENSION = flakeid
 MODULE_big = flakeid
@@ -17,6 +18,11 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 # Which PostgreSQL: PG_CONFIG=/path/to/pg_config, or PG_MAJOR=18 (test/bin/postgres.sh finds
 # that version, or builds it once from Debian's source package; PG_FLAVOUR=release for the
 # benchmarks' build, else assert-enabled). Without either, Debian's pg_config (15 here).
+# `make bench PG_MAJOR=N` measures the release build unless PG_FLAVOUR says otherwise: an
+# assert-enabled server is several times slower and would say nothing about users' speed.
+ifeq ($(MAKECMDGOALS),bench)
+PG_FLAVOUR ?= release
+endif
 ifdef PG_MAJOR
 PG_CONFIG := $(shell test/bin/postgres.sh $(PG_MAJOR) $(PG_FLAVOUR))
 ifeq ($(PG_CONFIG),)
@@ -167,8 +173,10 @@ demo: setup
 	test/bin/as-postgres.sh test/bin/demo.sh
 
 # ---- make bench: the core alone (Google Benchmark), then flakeid on a throwaway server
-# against clock_timestamp(), nextval() and gen_random_uuid(); writes bench/results/. Not
-# part of `make test`; it reports and asserts nothing. Sizes: see bench/run.sh (BENCH_*).
+# against clock_timestamp(), nextval(), gen_random_uuid() and (18 and later) uuidv7();
+# writes bench/results/pgMAJOR.md and .png. Not part of `make test`; it reports and
+# asserts nothing. Sizes: see bench/run.sh (BENCH_*). The sub-makes get the pg_config
+# chosen here, so all of it runs on one PostgreSQL.
 BENCH_PACKAGES = gnuplot-nox libbenchmark-dev
 BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -O2
 
@@ -178,10 +186,10 @@ build/core_bench: bench/core_bench.cpp $(CORE_SRCS) $(wildcard src/core/*.hpp)
 
 bench:
 	test/bin/setup-debian.sh $(BENCH_PACKAGES)
-	$(MAKE) all
-	$(MAKE) install
-	$(MAKE) build/core_bench
-	bench/bench.sh
+	$(MAKE) all PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
+	$(MAKE) install PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
+	$(MAKE) build/core_bench PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
+	PG_CONFIG=$(PG_CONFIG) bench/bench.sh
 
 # ---- real clients (test/t/031_clients.pl): node-postgres from the npm registry into
 # test/clients/node_modules. Run by root before the tests copy the tree for the postgres

@@ -1,8 +1,11 @@
 # `make bench`, the chart: reads the chart_*.dat files report.pl writes in the current
-# directory and draws latest.png, three panels side by side.
+# directory and draws NAME.png, three panels side by side. bench.sh gives the file's name
+# and the server's version: gnuplot -e "name = 'pg18'; version = 'PostgreSQL 18.6'" chart.gp
+if (!exists("name")) name = "chart"
+if (!exists("version")) version = "PostgreSQL"
 set terminal pngcairo size 1600,620 font "DejaVu Sans,10" noenhanced
-set output "latest.png"
-set multiplot title "flakeid on PostgreSQL 15 — medians of interleaved rounds (make bench; see latest.md)" font ",13"
+set output name.".png"
+set multiplot title sprintf("flakeid on %s — medians of interleaved rounds (make bench; see %s.md)", version, name) font ",13"
 set style fill solid 0.85 border -1
 set boxwidth 0.65
 set grid ytics

@@ -1,8 +1,10 @@
 #!/usr/bin/perl
 # `make bench`, the report: reads OUTDIR/meta.tsv and OUTDIR/raw.tsv (written by run.sh)
 # and OUTDIR/core.txt (the Google Benchmark of the core, when there), and writes
-# OUTDIR/latest.md and the data files chart.gp plots. Every figure is a median over the
-# interleaved rounds; a ratio is the median of the ratios taken within each round.
+# OUTDIR/pgMAJOR.md (MAJOR: the server's major version) and the data files chart.gp plots.
+# Every figure is a median over the interleaved rounds; a ratio is the median of the ratios
+# taken within each round. Where the server has uuidv7() (18 and later), it is an anchor
+# too, with the targets of issue 8 against it.
 use strict;
 use warnings;
 
@@ -26,6 +28,8 @@ close $rf;
 
 my $n = $meta{n};
 my $rounds = $meta{rounds};
+my $name = "pg$meta{pg_major}";
+my $has_uuidv7 = exists $raw{call}{uuidv7};
 
 # ---- statistics and formatting ----
 sub median {
@@ -76,6 +80,7 @@ my @calls = (
   [nextval        => 'nextval()',                                   ''],
   [nextval_cache  => 'nextval(), sequence with CACHE 1000',         ''],
   [uuid           => 'gen_random_uuid()',                           ''],
+  ($has_uuidv7 ? [uuidv7 => 'uuidv7()',                             ''] : ()),
   [next_ht        => 'flakeid_next()',                              'high_throughput'],
   [next_tw        => 'flakeid_next()',                              'twitter'],
   [next_min       => 'flakeid_next()',                              'minimal'],
@@ -93,6 +98,7 @@ for my $c (@calls) {
     max => @ms ? (sort { $a <=> $b } @ms)[-1] * 1e6 / $n : undef,
     x_clock => ratio('call', $c->[0], 'clock'),
     x_nextval => ratio('call', $c->[0], 'nextval'),
+    x_uuidv7 => ratio('call', $c->[0], 'uuidv7'),
   };
 }
 
@@ -107,8 +113,9 @@ my $pair_rate = median(@pair_rate);
 my $twitter_ceiling = 4096000;
 
 # ---- inserts ----
+my @insert_keys = ('flakeid', 'bigserial', 'uuid', $has_uuidv7 ? 'uuidv7' : ());
 my %ins;
-for my $k (qw(flakeid bigserial uuid)) {
+for my $k (@insert_keys) {
   my @ms = sort { $a <=> $b } series('insert', $k, 0);
   my $ms = median(@ms);
   $ins{$k} = {
@@ -117,6 +124,8 @@ for my $k (qw(flakeid bigserial uuid)) {
     max => $ms[-1],
     ns => defined $ms ? $ms * 1e6 / $meta{insert_rows} : undef,
     x_bigserial => ratio('insert', $k, 'bigserial', 0),
+    x_uuidv7 => ratio('insert', $k, 'uuidv7', 0),
+    index_x_uuidv7 => ratio('insert', $k, 'uuidv7', 1),
     index => median(series('insert', $k, 1)),
     table => median(series('insert', $k, 2)),
   };
@@ -146,31 +155,38 @@ for my $k (qw(flakeid nextval)) {
 # ---- memory ----
 my %mem;
 for my $k (qw(BEFORE AFTER)) { $mem{$k} = $raw{memory}{$k}{1} // [] }
-my ($shm_size, $shm_alloc) = @{ $raw{shmem}{flakeid}{1} // [] };
+my ($shm_size, $shm_alloc, $shm_source) = @{ $raw{shmem}{flakeid}{1} // [] };
+$shm_source ||= 'pg_shmem_allocations';
 my $rss_growth = defined $mem{AFTER}[0] && defined $mem{BEFORE}[0] ? $mem{AFTER}[0] - $mem{BEFORE}[0] : undef;
 my $anon_growth = defined $mem{AFTER}[1] && defined $mem{BEFORE}[1] ? $mem{AFTER}[1] - $mem{BEFORE}[1] : undef;
 
 # ---- the Markdown ----
 my @md;
 push @md, "# flakeid benchmark", "",
-  "Written by `make bench` on $meta{date}: $meta{cpu}, $meta{nproc} CPUs (nproc), $meta{kernel}; $meta{pg}.",
+  "Written by `make bench` on $meta{date}: $meta{cpu}, $meta{nproc} CPUs (nproc), $meta{kernel}; $meta{pg}" .
+    (defined $meta{pg_configure} ? sprintf(', configured %s `--enable-cassert` and %s `--with-openssl`',
+      $meta{pg_configure} =~ /--enable-cassert/ ? 'with' : 'without',
+      $meta{pg_configure} =~ /--with-openssl|--with-ssl=openssl/ ? 'with' : 'without') : '') . '.',
   "Load average (1, 5, 15 min) before: $meta{load_before}; after: $meta{load_after}. The server part took $meta{server_seconds} s.",
   "",
   "A throwaway server of its own, set up for benchmarking: `$meta{conf}`. **Durability is off** (`fsync = off`) — the insert times are not those of a crash-safe server. flakeid is not preloaded (`CREATE EXTENSION` only), `work_mem` is the default 4MB.",
   "Every figure is the median of interleaved rounds — $meta{call_rounds} for the per-call table, $rounds for the rest; each round runs every case once, in a rotated order — and a ratio is the median of the ratios within each round. The bench reports; it asserts nothing.",
-  "", "![flakeid benchmark](latest.png)", "";
+  "", "![flakeid benchmark]($name.png)", "";
 
 push @md, "## Per call", "",
   "`SELECT count(f()) FROM generate_series(1, $n)` in one backend, one session per statement after a warm-up of " . commas($n / 10) . " calls; \\timing in psql. The layout's ceiling is the least time per ID its sequence field allows (2^S IDs per ms).", "",
-  "| function | layout | ns per call | min – max | over the statement alone | × clock_timestamp() | × nextval() | layout's ceiling, ns per ID |",
-  "|---|---|--:|--:|--:|--:|--:|--:|";
+  "| function | layout | ns per call | min – max | over the statement alone | × clock_timestamp() | × nextval() |" .
+    ($has_uuidv7 ? ' × uuidv7() |' : '') . " layout's ceiling, ns per ID |",
+  '|---|---|--:|--:|--:|--:|--:|' . ($has_uuidv7 ? '--:|' : '') . '--:|';
 my $base_ns = $call_ns{base}{ns};
 for my $c (@calls) {
   my $r = $call_ns{ $c->[0] };
-  push @md, sprintf '| %s | %s | %s | %s – %s | %s | %s | %s | %s |', $c->[1] =~ /^\(/ ? $c->[1] : "`$c->[1]`",
+  push @md, sprintf '| %s | %s | %s | %s – %s | %s | %s | %s |%s %s |', $c->[1] =~ /^\(/ ? $c->[1] : "`$c->[1]`",
     $c->[2] || '—', fmt('%.0f', $r->{ns}), fmt('%.0f', $r->{min}), fmt('%.0f', $r->{max}),
     $c->[0] eq 'base' ? '—' : fmt('%+.0f', defined $r->{ns} && defined $base_ns ? $r->{ns} - $base_ns : undef),
-    fmt('%.2f', $r->{x_clock}), fmt('%.2f', $r->{x_nextval}), $c->[2] ? sprintf('%.1f', $ceiling_ns{ $c->[2] }) : '—';
+    fmt('%.2f', $r->{x_clock}), fmt('%.2f', $r->{x_nextval}),
+    $has_uuidv7 ? ' ' . fmt('%.2f', $r->{x_uuidv7}) . ' |' : '',
+    $c->[2] ? sprintf('%.1f', $ceiling_ns{ $c->[2] }) : '—';
 }
 push @md, "",
   "Under twitter and minimal one backend runs at the layout's ceiling. `generate_series` in FROM fills a tuplestore with all its rows before the first call (part of \"the statement alone\"), and no IDs are made meanwhile, so those rows show about the ceiling plus that time; a function in FROM (`flakeid_next_ids`) likewise goes through a tuplestore that is read after the last ID is made.",
@@ -201,6 +217,27 @@ push @md, "## The targets", "",
     defined $anon_growth && $anon_growth <= 1024 ? 'met' : '**missed**'),
   "", "(RSS counts the shared buffers a backend touches; \"flat\" is judged on anonymous memory, within 1 MiB.)", "";
 
+if ($has_uuidv7) {
+  my ($call, $ins_f, $ins_v) = ($call_ns{next_ht}, $ins{flakeid}, $ins{uuidv7});
+  push @md, "## Against uuidv7() (issue 8)", "",
+    "PostgreSQL 18's `uuidv7()` is the time-ordered key a new project would otherwise take. flakeid runs under high_throughput, as everywhere above; each ratio is the median of the ratios within a round. Missing a target is a finding, not a failure.", "",
+    "| target | measured | flakeid vs uuidv7() | |", "|---|--:|---|---|",
+    sprintf('| per call, `flakeid_next()`: ≤ 0.2 × `uuidv7()` | %s × | %s vs %s ns per call | %s |',
+      fmt('%.3f', $call->{x_uuidv7}), fmt('%.0f', $call->{ns}), fmt('%.0f', $call_ns{uuidv7}{ns}),
+      verdict($call->{x_uuidv7}, 0.2, 1)),
+    sprintf('| %s-row insert, `DEFAULT flakeid_next()`: ≤ 0.7 × `DEFAULT uuidv7()` | %s × | %s vs %s ms | %s |',
+      commas($meta{insert_rows}), fmt('%.3f', $ins_f->{x_uuidv7}), fmt('%.0f', $ins_f->{ms}), fmt('%.0f', $ins_v->{ms}),
+      verdict($ins_f->{x_uuidv7}, 0.7, 1)),
+    sprintf('| primary key index: ≤ 0.75 × `uuidv7()`\'s | %s × | %s vs %s bytes | %s |',
+      fmt('%.3f', $ins_f->{index_x_uuidv7}), commas($ins_f->{index} // 0), commas($ins_v->{index} // 0),
+      verdict($ins_f->{index_x_uuidv7}, 0.75, 1)),
+    "",
+    sprintf('The statement alone (`count(*)` over `generate_series`) takes %s ns per row of both; above it, `flakeid_next()` takes %s ns and `uuidv7()` %s ns. A B-tree entry of a `bigint` key takes about 20 bytes with its line pointer against 28 for a `uuid`, so 0.71 × is the floor of the index ratio.',
+      fmt('%.0f', $base_ns), fmt('%+.0f', defined $call->{ns} && defined $base_ns ? $call->{ns} - $base_ns : undef),
+      fmt('%+.0f', defined $call_ns{uuidv7}{ns} && defined $base_ns ? $call_ns{uuidv7}{ns} - $base_ns : undef)),
+    "";
+}
+
 push @md, "## At the layout's ceiling", "",
   sprintf('- `SELECT count(*) FROM flakeid_next_ids(%s)` under minimal (1,024 IDs per ms, so at least %.0f ms): **%s ms** (min – max %s – %s). `SELECT count(id) FROM (SELECT flakeid_next_ids(%s) AS id) s`, where the rows stream rather than go through the tuplestore PostgreSQL fills for a function in FROM: **%s ms**.',
     commas($n), $ids_bound / 1.05, fmt('%.0f', $ids_min), fmt('%.0f', ($call_ns{ids_min}{min} // 0) * $n / 1e6),
@@ -214,7 +251,8 @@ push @md, "## At the layout's ceiling", "",
 push @md, "## Inserts", "",
   sprintf('`INSERT INTO t (n) SELECT g FROM generate_series(1, %s) g` into a fresh table `(id <key> PRIMARY KEY, n integer)`, after a `CHECKPOINT`; flakeid under high_throughput.', commas($meta{insert_rows})), "",
   "| primary key | ms | min – max | ns per row | × bigserial | primary key index | table |", "|---|--:|--:|--:|--:|--:|--:|";
-for my $k ([flakeid => '`bigint DEFAULT flakeid_next()`'], [bigserial => '`bigserial`'], [uuid => '`uuid DEFAULT gen_random_uuid()`']) {
+for my $k ([flakeid => '`bigint DEFAULT flakeid_next()`'], [bigserial => '`bigserial`'], [uuid => '`uuid DEFAULT gen_random_uuid()`'],
+  ($has_uuidv7 ? [uuidv7 => '`uuid DEFAULT uuidv7()`'] : ())) {
   my $r = $ins{ $k->[0] };
   push @md, sprintf '| %s | %s | %s – %s | %s | %s | %s (%s bytes) | %s |', $k->[1], fmt('%.0f', $r->{ms}),
     fmt('%.0f', $r->{min}), fmt('%.0f', $r->{max}), fmt('%.0f', $r->{ns}),
@@ -245,7 +283,11 @@ push @md, "## Memory", "",
   sprintf('| before | %s | %s | %s | %s |', map { commas($_ // 0) } @{ $mem{BEFORE} }[0 .. 3]),
   sprintf('| after %s IDs | %s | %s | %s | %s |', commas($meta{memory_ids}), map { commas($_ // 0) } @{ $mem{AFTER} }[0 .. 3]),
   "",
-  sprintf('Shared memory: `pg_shmem_allocations` row `flakeid state table`: **%s bytes** (%s allocated).', commas($shm_size // 0), commas($shm_alloc // 0)),
+  $shm_source eq 'pg_shmem_allocations'
+    ? sprintf('Shared memory: `pg_shmem_allocations` row `flakeid state table`: **%s bytes** (%s allocated).', commas($shm_size // 0), commas($shm_alloc // 0))
+    : $shm_source eq 'pg_dsm_registry_allocations'
+    ? sprintf('Shared memory: a segment of the DSM registry, `pg_dsm_registry_allocations` row `flakeid state table`: **%s bytes**.', commas($shm_size // 0))
+    : sprintf('Shared memory: a segment of the DSM registry, named `flakeid state table`: **%s bytes** (`shared_memory_bytes` of `flakeid_status()`). `pg_shmem_allocations` lists no such row on this server (it does not list DSM-registry segments), and PostgreSQL %s has no `pg_dsm_registry_allocations` view to list it (a later release adds one).', commas($shm_size // 0), $meta{pg_major}),
   "";
 
 if (open my $cf, '<', "$out/core.txt") {
@@ -257,7 +299,7 @@ if (open my $cf, '<', "$out/core.txt") {
     "```", $core =~ s/\s+\z//r, "```", "";
 }
 
-open my $md, '>', "$out/latest.md" or die "$out/latest.md: $!\n";
+open my $md, '>', "$out/$name.md" or die "$out/$name.md: $!\n";
 print $md join("\n", @md), "\n";
 close $md;
 
@@ -272,7 +314,8 @@ for my $c (grep { $_->[0] !~ /^(ids_min|base)/ } @calls) {
 close $d1;
 open my $d2, '>', "$out/chart_inserts.dat" or die;
 printf $d2 "\"%s\" %.0f %.1f\n", $_->[0], $ins{ $_->[1] }{ms} // 0, ($ins{ $_->[1] }{index} // 0) / 1048576
-  for ['flakeid_next()', 'flakeid'], ['bigserial', 'bigserial'], ['gen_random_uuid()', 'uuid'];
+  for ['flakeid_next()', 'flakeid'], ['bigserial', 'bigserial'], ['gen_random_uuid()', 'uuid'],
+  ($has_uuidv7 ? ['uuidv7()', 'uuidv7'] : ());
 close $d2;
 open my $d3, '>', "$out/chart_rates.dat" or die;
 printf $d3 "\"%s\" %.3f\n", @$_

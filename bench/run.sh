@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # `make bench`, the server part: starts a throwaway PostgreSQL set up for benchmarking,
-# measures flakeid against clock_timestamp(), nextval() and gen_random_uuid() in one run,
-# and writes the measurements to OUTDIR/raw.tsv and what they were taken on to
-# OUTDIR/meta.tsv, for bench/report.pl. It reports; it asserts nothing about timings.
+# measures flakeid against clock_timestamp(), nextval(), gen_random_uuid() and, where the
+# server has it (18 and later), uuidv7() in one run, and writes the measurements to
+# OUTDIR/raw.tsv and what they were taken on to OUTDIR/meta.tsv, for bench/report.pl. It
+# reports; it asserts nothing about timings.
 #
 #   bench/run.sh OUTDIR    as a user that may run postgres (make bench uses as-postgres.sh)
+#
+# The server is that of PG_CONFIG (a pg_config path; default: the one on PATH).
 #
 # Sizes, from the environment (defaults keep all of `make bench` near 3 minutes on 2 CPUs):
 # BENCH_CALL_ROUNDS interleaved rounds of the per-call table (7), BENCH_ROUNDS of the other
@@ -14,7 +17,7 @@
 set -euo pipefail
 
 out=$(cd "${1:?usage: bench/run.sh OUTDIR}" && pwd)
-bindir=$(pg_config --bindir)
+bindir=$("${PG_CONFIG:-pg_config}" --bindir)
 call_rounds=${BENCH_CALL_ROUNDS:-7}
 rounds=${BENCH_ROUNDS:-5}
 n=${BENCH_N:-1000000}
@@ -66,6 +69,8 @@ CREATE EXTENSION flakeid;
 CREATE SEQUENCE bench_seq;
 CREATE SEQUENCE bench_seq_cache CACHE 1000;
 SQL
+# PostgreSQL 18's uuidv7() joins the anchors where the server has it.
+has_uuidv7=$(sql -c "SELECT to_regprocedure('uuidv7()') IS NOT NULL")
 
 {
   echo "date	$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -73,6 +78,9 @@ SQL
   echo "nproc	$(nproc)"
   echo "kernel	$(uname -sr)"
   echo "pg	$(sql -c 'SELECT version()')"
+  echo "pg_major	$(sql -c "SELECT current_setting('server_version_num')::int / 10000")"
+  echo "pg_config	${PG_CONFIG:-pg_config}"
+  echo "pg_configure	$("${PG_CONFIG:-pg_config}" --configure)"
   echo "load_before	$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "call_rounds	$call_rounds"
   echo "rounds	$rounds"
@@ -86,8 +94,9 @@ SQL
 
 # ---- per call: one session per case and round, a warm-up, then the timed statement ----
 # Each case: a name, the layout it runs under (none when absent) and its statement, @N@
-# standing for the number of calls (report.pl gives the names their labels). Rounds interleave the cases, each round in a rotated
-# order, so drift on the machine spreads over all of them.
+# standing for the number of calls (report.pl gives the names their labels). Rounds
+# interleave the cases, each round in a rotated order, so drift on the machine spreads over
+# all of them.
 call_cases=(base clock nextval nextval_cache uuid next_ht next_tw next_min ids_ht ids_min ids_min_stream)
 declare -A call_layout=(
   [next_ht]=high_throughput [next_tw]=twitter [next_min]=minimal
@@ -106,6 +115,10 @@ declare -A call_sql=(
   [ids_min]="SELECT count(*) FROM flakeid_next_ids(@N@)"
   [ids_min_stream]="SELECT count(id) FROM (SELECT flakeid_next_ids(@N@) AS id) AS s"
 )
+if [ "$has_uuidv7" = t ]; then
+  call_cases+=(uuidv7)
+  call_sql[uuidv7]="SELECT count(uuidv7()) FROM generate_series(1, @N@)"
+fi
 
 # Times one case in a session of its own and records its milliseconds.
 measure_call() {
@@ -192,6 +205,11 @@ declare -A insert_warm=(
   [flakeid]="flakeid_next()" [bigserial]="clock_timestamp()" [uuid]="gen_random_uuid()"
 )
 insert_cases=(flakeid bigserial uuid)
+if [ "$has_uuidv7" = t ]; then
+  insert_cases+=(uuidv7)
+  insert_key[uuidv7]="id uuid PRIMARY KEY DEFAULT uuidv7()"
+  insert_warm[uuidv7]="uuidv7()"
+fi
 
 # Times one insert into a fresh table (after a checkpoint) and records it with the sizes.
 measure_insert() {
@@ -214,7 +232,7 @@ SQL
     "$(awk -F'|' '$1 == "SIZE" { print $2 "\t" $3 }' <<<"$result")"
 }
 
-say "inserts, $rounds rounds of 3 tables of $insert_rows rows"
+say "inserts, $rounds rounds of ${#insert_cases[@]} tables of $insert_rows rows"
 for ((round = 1; round <= rounds; round++)); do
   for ((i = 0; i < ${#insert_cases[@]}; i++)); do
     measure_insert "${insert_cases[(i + round) % ${#insert_cases[@]}]}" "$round"
@@ -250,17 +268,32 @@ for ((round = 1; round <= rounds; round++)); do
 done
 
 # ---- memory: one backend's RSS around many IDs; the shared memory flakeid takes ----
+# The table is a row of pg_shmem_allocations when it lives in the main segment (up to 16, or
+# preloaded). From 17 it is a DSM-registry segment, which that view does not list: then the
+# row of pg_dsm_registry_allocations where the server has that view (PostgreSQL 19 adds it;
+# 18.6 does not have it), else the size flakeid_status() reports, with the view checked to
+# hold no row.
+if [ "$(sql -c "SELECT to_regclass('pg_catalog.pg_dsm_registry_allocations') IS NOT NULL")" = t ]; then
+  shmem_sql="SELECT 'SHMEM', size, NULL, 'pg_dsm_registry_allocations'
+  FROM pg_dsm_registry_allocations WHERE name = 'flakeid state table'"
+else
+  shmem_sql="SELECT 'SHMEM', size, allocated_size, 'pg_shmem_allocations'
+  FROM pg_shmem_allocations WHERE name = 'flakeid state table'
+UNION ALL
+SELECT 'SHMEM', max(shared_memory_bytes), NULL, 'flakeid_status()' FROM flakeid_status()
+  HAVING NOT EXISTS (SELECT FROM pg_shmem_allocations WHERE name = 'flakeid state table')"
+fi
 say "memory, $memory_ids IDs in one backend"
 status_fields="substring(s FROM 'VmRSS:\\s+(\\d+)'), substring(s FROM 'RssAnon:\\s+(\\d+)'),
   substring(s FROM 'RssShmem:\\s+(\\d+)'), substring(s FROM 'VmHWM:\\s+(\\d+)')"
 sql <<SQL | awk -F'|' '$1 == "BEFORE" || $1 == "AFTER" { printf "memory\t%s\t1\t%s\t%s\t%s\t%s\n", $1, $2, $3, $4, $5 }
-                        $1 == "SHMEM" { printf "shmem\tflakeid\t1\t%s\t%s\n", $2, $3 }' >>"$raw"
+                        $1 == "SHMEM" { printf "shmem\tflakeid\t1\t%s\t%s\t%s\n", $2, $3, $4 }' >>"$raw"
 SET flakeid.layout = 'high_throughput';
 SELECT count(flakeid_next()) FROM (SELECT generate_series(1, 1000)) AS s;
 SELECT 'BEFORE', $status_fields FROM pg_read_file('/proc/self/status') AS s;
 SELECT count(flakeid_next()) FROM (SELECT generate_series(1, $memory_ids)) AS s;
 SELECT 'AFTER', $status_fields FROM pg_read_file('/proc/self/status') AS s;
-SELECT 'SHMEM', size, allocated_size FROM pg_shmem_allocations WHERE name = 'flakeid state table';
+$shmem_sql;
 SQL
 
 {

@@ -6,7 +6,8 @@
 --   3600000 ms"), not on 15 ("0 .. 3600000");
 -- * the shared state table comes from the main segment up to 16, where
 --   pg_shmem_allocations lists it, and from a segment of the DSM registry from 17, which
---   that view does not list (18 has no view of the registry either).
+--   that view does not list (18 has no view of the registry either);
+-- * 18 lists loaded libraries with their names and versions (pg_get_loaded_modules()).
 
 -- The first call of this session loads the library (not preloaded here) and, on this
 -- server, makes the state table: 5184 bytes (see 11_reliability).
@@ -25,3 +26,13 @@ SET flakeid.max_clock_lead_ms = -1;
 SET flakeid.max_clock_lead_ms = '8 d';
 SHOW flakeid.clock_tolerance_ms;
 SHOW flakeid.max_clock_lead_ms;
+
+-- From 18 the server names the libraries it loaded: flakeid, with the version of the
+-- extension it was built for (PG_MODULE_MAGIC_EXT). 15 has no such function.
+SELECT current_setting('server_version_num')::int >= 180000 AS names_modules \gset
+\if :names_modules
+SELECT module_name,
+       version = (SELECT default_version FROM pg_available_extensions WHERE name = 'flakeid')
+         AS version_is_default
+FROM pg_get_loaded_modules() WHERE file_name LIKE 'flakeid%';
+\endif
