@@ -131,6 +131,9 @@ std::int64_t resume_above_high_water(const Generator& generator, StateSlot* slot
 // Builds the generator for the current settings and finds its shared slot.
 void resolve_settings() {
   const std::uint64_t generation = settings_generation();
+  if (const Rejection* rejected = rejected_setting(kAllSettings)) {
+    refuse_rejected_setting(*rejected);
+  }
   const Layout& layout = layout_setting();
   const NodeId datacenter = datacenter_id_setting();
   const NodeId machine = machine_id_setting();

@@ -2,8 +2,8 @@
 #include "pg/guard.hpp"
 
 #include "core/codec.hpp"
+#include "pg/arguments.hpp"
 #include "pg/record.hpp"
-#include "pg/settings.hpp"
 #include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
@@ -14,8 +14,9 @@ namespace {
 
 // flakeid_capacity(): the current layout's limits, with its epoch and the date it ends.
 Datum capacity_of_current(FunctionCallInfo fcinfo) {
-  const Layout& layout = layout_setting();
-  const std::int64_t epoch_ms = epoch_setting_ms();
+  const LayoutAndEpoch current = current_layout_and_epoch();
+  const Layout& layout = current.layout;
+  const std::int64_t epoch_ms = current.epoch_ms;
   const Capacity c = capacity(layout, epoch_ms);
   TimestampTz epoch = 0;
   TimestampTz ends_at = 0;

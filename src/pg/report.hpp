@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/generator.hpp"
+#include "pg/rejection.hpp"
 
 // flakeid's own SQLSTATEs, class FL.
 #define ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS MAKE_SQLSTATE('F', 'L', '0', '0', '1')
@@ -19,6 +20,7 @@
 #define ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT MAKE_SQLSTATE('F', 'L', '0', '0', '6')
 #define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
 #define ERRCODE_FLAKEID_DECLARATION_MISMATCH MAKE_SQLSTATE('F', 'L', '0', '0', '8')
+#define ERRCODE_FLAKEID_REJECTED_SETTING MAKE_SQLSTATE('F', 'L', '0', '0', '9')
 
 namespace flakeid::pg {
 
@@ -68,5 +70,13 @@ ErrorHelp epoch_help(Error error);
 // type `declared` where the library fills one of type `filled`.
 [[noreturn]] void report_record_column_type(const char* function, int column, const char* name,
                                             Oid declared, Oid filled);
+
+// Reports a value of a setting that flakeid holds as rejected (see placeholders.hpp), at
+// `elevel`: what was refused, why, where it was set and how to fix it. As an ERROR, it is
+// the refusal of a function that uses the setting; as a WARNING, the notice when it loads.
+void report_rejected_setting(int elevel, const Rejection& rejection);
+
+// report_rejected_setting() as an ERROR.
+[[noreturn]] void refuse_rejected_setting(const Rejection& rejection);
 
 }  // namespace flakeid::pg

@@ -5,6 +5,7 @@
 #include "pg/generate.hpp"
 #include "pg/high_water.hpp"
 #include "pg/record.hpp"
+#include "pg/report.hpp"
 #include "pg/settings.hpp"
 #include "pg/shared_state.hpp"
 #include "pg/time_convert.hpp"
@@ -51,6 +52,10 @@ FLAKEID_NO_DESTRUCTOR(StatusScan);
 // flakeid_status(): one row per layout and epoch in use on the server.
 Datum status(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
+    // It shows the session's node ids and clock policy.
+    if (const Rejection* rejected = rejected_setting(kNodeIdsAndClock)) {
+      refuse_rejected_setting(*rejected);
+    }
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
     static const Oid kTypes[] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID, INT8OID,
