@@ -62,7 +62,7 @@ FROM pg_db_role_setting, unnest(setconfig) AS c WHERE c LIKE 'flakeid.%';
 -- ---- a session of the role, before the library is loaded ----------------------------
 -- PostgreSQL accepts a SET of a placeholder it does not know yet; when flakeid loads, it
 -- checks who made it, warns, and holds the values as rejected (SHOW shows them so): every
--- function that uses them refuses (FL009), rather than work under the defaults.
+-- function that uses them refuses (FL010), rather than work under the defaults.
 \c - regress_flakeid_user
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';

@@ -82,5 +82,33 @@ SELECT flakeid_min_id('2026-01-01', 'bogus');
 \echo :LAST_ERROR_SQLSTATE
 SELECT flakeid_timestamp(-1);
 \echo :LAST_ERROR_SQLSTATE
+
+-- ---- infinity is no time an ID can carry ------------------------------------------------
+-- 'infinity' and '-infinity' are errors (22008) for every layout, in the STABLE and the
+-- IMMUTABLE forms. From 54 timestamp bits on, the value PostgreSQL stores for 'infinity'
+-- read as milliseconds would fit the field and give a finite ID.
+SELECT flakeid_min_id('infinity', '54,0,0,9', 0);
+\echo :LAST_ERROR_SQLSTATE
+CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE query;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE;
+END $$;
+SELECT t AS timestamp_bits, f AS function, ts,
+       pg_temp.sqlstate_of(format('SELECT %s(%L, %L, 0)', f, ts, t || ',0,0,' || (63 - t)))
+         AS immutable_form,
+       pg_temp.sqlstate_of(format('SELECT set_config(''flakeid.layout'', %L, true), '
+                                  'set_config(''flakeid.epoch'', ''0'', true), %s(%L)',
+                                  t || ',0,0,' || (63 - t), f, ts)) AS stable_form
+FROM unnest(ARRAY[41, 53, 54, 63]) AS t,
+     unnest(ARRAY['flakeid_min_id', 'flakeid_max_id']) AS f,
+     unnest(ARRAY['infinity', '-infinity']) AS ts
+ORDER BY 1, 2, 3;
+-- A finite time in the same layouts still gives an ID.
+SELECT flakeid_max_id('2026-01-01 00:00:00+00', '63,0,0,0', 0) AS t63_max,
+       flakeid_min_id('2026-01-01 00:00:00+00', '54,0,0,9', 0) AS t54_min;
+
 DROP TABLE pevents, events;
 RESET flakeid.layout;

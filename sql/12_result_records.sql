@@ -2,7 +2,7 @@
 -- library fills. The SQL objects and the library can come from different versions (a new
 -- library installed before ALTER EXTENSION flakeid UPDATE); here functions bound to the
 -- library's C symbols are declared with more, fewer or differently typed OUT columns. Each
--- call is a clear error (FL008), never a read past an array or a silently misread column.
+-- call is a clear error (FL009), never a read past an array or a silently misread column.
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 

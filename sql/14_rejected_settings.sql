@@ -1,7 +1,7 @@
 -- 14_rejected_settings: a flakeid.* value set before the library is loaded in a session
 -- (this server does not preload it) is kept by PostgreSQL unchecked. When flakeid loads,
 -- a value PostgreSQL would refuse is held as rejected, in the very place the refused value
--- would have had: every function that uses the setting refuses (FL009) until a valid value
+-- would have had: every function that uses the setting refuses (FL010) until a valid value
 -- replaces it, and PostgreSQL brings the refusal back, or ends it, as it would that value.
 -- Each case starts in a new session (\c), where the library is not loaded yet.
 SELECT CASE WHEN current_setting('server_version_num')::int < 160000 THEN 'force_parallel_mode'

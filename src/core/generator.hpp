@@ -85,8 +85,18 @@ class Generator {
   // The state value of the first ID of the given Unix millisecond (0 before the epoch).
   std::uint64_t value_at_ms(std::int64_t unix_ms) const noexcept;
 
+  // The state value of the first ID of the millisecond after that of `value`: a state
+  // moved there makes every later ID newer than every ID of `value`'s millisecond, whatever
+  // node bits either carries.
+  std::uint64_t value_of_next_ms(std::uint64_t value) const noexcept {
+    return ((value >> sequence_bits_) + 1) << sequence_bits_;
+  }
+
   // Moves `state` forward to at least `floor`; never backwards.
   static void advance(State& state, std::uint64_t floor) noexcept;
+
+  // The node bits (datacenter and machine) this generator writes into every ID.
+  std::uint64_t node_bits() const { return node_bits_; }
 
   const Layout& layout() const { return layout_; }
   std::int64_t epoch_ms() const { return epoch_ms_; }

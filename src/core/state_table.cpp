@@ -25,26 +25,4 @@ StateSlot* StateTable::find_or_claim(const Layout& layout, std::int64_t epoch_ms
   return found;
 }
 
-// Whether the database has resumed since the server started.
-bool StateTable::database_resumed(std::uint32_t database) const noexcept {
-  for (const auto& entry : resumed_databases) {
-    const std::uint32_t value = entry.load(std::memory_order_acquire);
-    if (value == database) return true;
-    if (value == 0) return false;  // entries fill from the front
-  }
-  return false;
-}
-
-// Records that the database has resumed; false when the list is full.
-bool StateTable::mark_database_resumed(std::uint32_t database) noexcept {
-  for (auto& entry : resumed_databases) {
-    std::uint32_t expected = 0;
-    if (entry.compare_exchange_strong(expected, database, std::memory_order_acq_rel) ||
-        expected == database) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace flakeid

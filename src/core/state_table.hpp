@@ -1,6 +1,6 @@
 // The table of generator states that lives in shared memory: one slot per layout and
-// epoch in use on the server, so every backend of every database that uses the same
-// layout and epoch advances the same state word.
+// epoch in use on the server, so every caller that uses the same layout and epoch, in
+// whatever process, advances the same state word.
 //
 // Layouts that differ only in how they split the node bits between datacenter and
 // machine (twitter 41,5,5,12 and single_dc 41,0,10,12) can write the very same bits, so
@@ -32,22 +32,14 @@ struct alignas(64) StateSlot {
 };
 
 // A fixed table of slots. It is placed in zeroed shared memory, so all-zero bytes must be
-// a valid empty table; slots are only ever added, so a slot pointer stays valid.
+// a valid empty table; slots are only ever added, so a slot pointer stays valid. Where the
+// states must resume after a restart is the glue's business (src/pg/resume.cpp).
 struct StateTable {
   static constexpr std::uint32_t kSlots = 64;
 
-  static constexpr std::uint32_t kDatabases = 256;
-
   std::atomic<std::uint32_t> lock{0};  // guards `used` and claiming; never held by the hot path
   std::atomic<std::uint32_t> used{0};
-  // Set once the clock is known to be past the server's mark as it stood when the server
-  // started; from then on a database that starts making IDs need not wait for the mark,
-  // which the other databases keep moving a second ahead.
-  std::atomic<std::uint32_t> server_resumed{0};
   StateSlot slots[kSlots];
-  // Databases (by OID, never 0) that have resumed above their high-water mark since the
-  // server started.
-  std::atomic<std::uint32_t> resumed_databases[kDatabases];
 
   // Whether two layouts must share a state: same timestamp and sequence widths.
   static bool shares_state(const Layout& a, const Layout& b) {
@@ -57,12 +49,10 @@ struct StateTable {
   // The slot of this layout and epoch, claimed if new; nullptr when the table is full.
   StateSlot* find_or_claim(const Layout& layout, std::int64_t epoch_ms) noexcept;
 
-  // Whether the database has resumed since the server started.
-  bool database_resumed(std::uint32_t database) const noexcept;
-
-  // Records that the database has resumed; false when the list is full (it then resumes
-  // again with each new backend, which is safe, only slower).
-  bool mark_database_resumed(std::uint32_t database) noexcept;
+  // The slot's place in the table, 0 to kSlots - 1.
+  std::uint32_t index_of(const StateSlot* slot) const noexcept {
+    return static_cast<std::uint32_t>(slot - slots);
+  }
 };
 
 }  // namespace flakeid

@@ -1,11 +1,15 @@
-// The durable high-water marks: reservations of time ahead of the IDs handed out, one per
-// database in a sequence owned by the extension (PostgreSQL makes it durable in the WAL
-// and replicates it) and one per server in a file of the data directory. After a restart,
-// a crash or a promotion, IDs resume above them even when the clock is now behind the
-// last ID handed out.
+// The durable high-water marks, as stored: reservations of time ahead of the IDs handed
+// out. One per database, in a sequence owned by the extension (PostgreSQL makes it durable
+// in the WAL, replicates it and dumps it); one per server, in a file of the data directory
+// (fsynced before any ID it covers is handed out). What they are for, and when each is
+// read, is resume.cpp's business; this file only reads and writes them.
 #pragma once
 
 #include "pg/postgres.hpp"
+
+extern "C" {
+#include "storage/lockdefs.h"
+}
 
 #include <cstdint>
 
@@ -14,21 +18,44 @@ namespace flakeid::pg {
 // How far ahead of the IDs in use the reservation runs.
 constexpr std::int64_t kReservationAheadMs = 1000;
 
-// This database's high-water mark in Unix ms: no ID of this database has a timestamp at
-// or above it. Read from the sequence; 0 when nothing was reserved yet.
+// Locks this database's high-water sequence in `mode` and returns it. It is looked up
+// again once the lock is held, so a concurrent DROP EXTENSION (and CREATE EXTENSION) is
+// seen: the new sequence is taken, or, when there is none, InvalidOid if `missing_ok`,
+// else the error 55000.
+Oid database_mark_lock(LOCKMODE mode, bool missing_ok);
+
+// Releases the lock taken by database_mark_lock().
+void database_mark_unlock(Oid sequence, LOCKMODE mode);
+
+// The value of a locked high-water sequence, in Unix ms: no ID of the database has a
+// timestamp at or above it. An error when the sequence has no value (is_called false).
+std::int64_t database_mark_value(Oid sequence);
+
+// Sets a locked high-water sequence to `mark_ms` (one WAL record). The transaction takes
+// an id, so that its commit flushes the record.
+void database_mark_set(Oid sequence, std::int64_t mark_ms);
+
+// This database's high-water mark in Unix ms (for flakeid_status()).
 std::int64_t high_water_read();
 
-// Makes sure the reservations cover `issued_ms`: this database's sequence (one WAL record)
-// and the server's mark file in the data directory (one fsync), each moved to
-// issued_ms + kReservationAheadMs when it does not. Returns the earlier of the two.
-std::int64_t high_water_cover(std::int64_t issued_ms);
+// The server's mark file as found in the data directory.
+struct ServerMark {
+  std::int64_t mark_ms = 0;  // 0 when the file is missing or its mark unreadable
+  // Whether this server wrote it: it names this server's system identifier, timeline and
+  // data directory. A file copied with the data directory (a base backup, a standby), or
+  // left from before a promotion, does not; nor does one of an older format.
+  bool this_server = false;
+};
 
-// The server's mark in Unix ms, kept in the data directory: no ID of any database of the
-// server has a timestamp at or above it. 0 when none was reserved yet.
-std::int64_t server_mark_read();
+// Reads the server's mark file (an error when it cannot be opened).
+ServerMark server_mark_read();
 
-// Just after the last commit replayed by recovery (on a standby, from its primary), in Unix
-// ms (0 when none was): after a promotion, every ID the old primary committed lies below it.
-std::int64_t last_replayed_commit_ms();
+// Makes sure the server's mark is at least `mark_ms`: writes it there (one fsync) when it
+// is below. Returns the mark.
+std::int64_t server_mark_cover(std::int64_t mark_ms);
+
+// Writes the server's mark file as this server's, with a mark of at least `floor_ms`.
+// Returns the mark.
+std::int64_t server_mark_claim(std::int64_t floor_ms);
 
 }  // namespace flakeid::pg

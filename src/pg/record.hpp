@@ -12,7 +12,7 @@ namespace flakeid::pg {
 
 // The blessed tuple descriptor of the function's declared result record, after checking
 // that its columns are exactly `count` columns of the SQL types `types`, in order; raises
-// a clear error (FL008) naming the function and the first difference otherwise.
+// a clear error (FL009) naming the function and the first difference otherwise.
 TupleDesc checked_result_tupdesc(FunctionCallInfo fcinfo, const Oid* types, std::size_t count);
 
 // A composite Datum of `count` values (none null) under `tupdesc`; an error unless the

@@ -128,6 +128,16 @@ void report_time_outside_layout(Error error, std::int64_t unix_ms, const Layout&
   pg_unreachable();
 }
 
+void report_infinite_time(bool minus) {
+  ereport(ERROR,
+          (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+           errmsg("%s is not a time a flakeid can carry", minus ? "-infinity" : "infinity"),
+           errdetail("Every flakeid carries a finite millisecond of its layout's range."),
+           errhint("For an open-ended range of keys, leave that bound out, or use MINVALUE or "
+                   "MAXVALUE in a partition bound.")));
+  pg_unreachable();
+}
+
 void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                         const char* env_name, const char* env_text) {
   switch (error) {

@@ -19,8 +19,9 @@
 #define ERRCODE_FLAKEID_MACHINE_ID_RANGE MAKE_SQLSTATE('F', 'L', '0', '0', '5')
 #define ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT MAKE_SQLSTATE('F', 'L', '0', '0', '6')
 #define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
-#define ERRCODE_FLAKEID_DECLARATION_MISMATCH MAKE_SQLSTATE('F', 'L', '0', '0', '8')
-#define ERRCODE_FLAKEID_REJECTED_SETTING MAKE_SQLSTATE('F', 'L', '0', '0', '9')
+#define ERRCODE_FLAKEID_MARK_UNREADABLE MAKE_SQLSTATE('F', 'L', '0', '0', '8')
+#define ERRCODE_FLAKEID_DECLARATION_MISMATCH MAKE_SQLSTATE('F', 'L', '0', '0', '9')
+#define ERRCODE_FLAKEID_REJECTED_SETTING MAKE_SQLSTATE('F', 'L', '0', '1', '0')
 
 namespace flakeid::pg {
 
@@ -53,6 +54,9 @@ ErrorHelp epoch_help(Error error);
 // Raises the error of a time outside a layout's range (before its epoch or after its end).
 [[noreturn]] void report_time_outside_layout(Error error, std::int64_t unix_ms,
                                              const Layout& layout, std::int64_t epoch_ms);
+
+// Raises the error of 'infinity' or '-infinity' where a time an ID can carry is needed.
+[[noreturn]] void report_infinite_time(bool minus);
 
 // Raises the error of a generator that could not be set up for the current settings.
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,

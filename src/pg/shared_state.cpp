@@ -1,9 +1,9 @@
-// The server's table of generator states in shared memory.
+// flakeid's shared memory: the table of generator states and the resume's bookkeeping.
 //
 // It must work right after CREATE EXTENSION, without a restart, so it cannot rely on
 // shared_preload_libraries. Up to PostgreSQL 16 the first backend that needs the table
 // carves it out of the main segment with ShmemInitStruct, under AddinShmemInitLock: the
-// server keeps about 100 kB spare for such late requests, and the table takes a few kB.
+// server keeps about 100 kB spare for such late requests, and flakeid takes about 12 kB.
 // When the library is preloaded, it asks for the room up front instead. From 17 on, the
 // DSM registry gives a named segment to the first backend that asks.
 #include "pg/shared_state.hpp"
@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kSegmentName = "flakeid state table";
 
-StateTable* table = nullptr;
+SharedState* shared = nullptr;
 
 #if PG_VERSION_NUM < 170000
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
@@ -34,15 +34,32 @@ shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
 // pg_shmem_allocations) before any backend asks for an ID.
 void startup_shmem() noexcept {
   if (prev_shmem_startup_hook != nullptr) prev_shmem_startup_hook();
-  table = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
+  shared = nullptr;  // after a crash the postmaster builds a new segment: forget the old one
   (void)shared_state_table();
 }
 #endif
 
-// Builds an empty table in freshly allocated shared memory.
+// Builds an empty table and bookkeeping in freshly allocated shared memory.
 void init_table(void* memory) noexcept {
-  std::memset(memory, 0, sizeof(StateTable));
-  new (memory) StateTable();
+  std::memset(memory, 0, sizeof(SharedState));
+  SharedState* state = new (memory) SharedState();
+  SpinLockInit(&state->resume.lock);
+}
+
+// flakeid's shared memory, created by the first backend that needs it.
+SharedState* shared_state() {
+  if (shared != nullptr) return shared;
+  bool found = false;
+#if PG_VERSION_NUM >= 170000
+  void* memory = GetNamedDSMSegment(kSegmentName, sizeof(SharedState), init_table, &found);
+#else
+  LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+  void* memory = ShmemInitStruct(kSegmentName, sizeof(SharedState), &found);
+  if (!found) init_table(memory);
+  LWLockRelease(AddinShmemInitLock);
+#endif
+  shared = static_cast<SharedState*>(memory);
+  return shared;
 }
 
 }  // namespace
@@ -59,22 +76,15 @@ void shared_state_request() noexcept {
 }
 
 StateTable* shared_state_table() {
-  if (table != nullptr) return table;
-  bool found = false;
-#if PG_VERSION_NUM >= 170000
-  void* memory = GetNamedDSMSegment(kSegmentName, sizeof(StateTable), init_table, &found);
-#else
-  LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-  void* memory = ShmemInitStruct(kSegmentName, sizeof(StateTable), &found);
-  if (!found) init_table(memory);
-  LWLockRelease(AddinShmemInitLock);
-#endif
-  table = static_cast<StateTable*>(memory);
-  return table;
+  return &shared_state()->states;
+}
+
+ResumeShared* shared_resume() {
+  return &shared_state()->resume;
 }
 
 Size shared_state_size() {
-  return MAXALIGN(sizeof(StateTable));
+  return MAXALIGN(sizeof(SharedState));
 }
 
 }  // namespace flakeid::pg

@@ -17,9 +17,11 @@ namespace {
 using IdInMs = Result<std::int64_t> (*)(const Layout&, std::int64_t, std::int64_t) noexcept;
 
 // The ID `which` picks in the millisecond of argument 0, or a clear error outside the
-// layout's range.
+// layout's range or for an infinite time.
 Datum id_bound(FunctionCallInfo fcinfo, const LayoutAndEpoch& under, IdInMs which) {
-  const std::int64_t unix_ms = timestamptz_to_unix_ms(PG_GETARG_TIMESTAMPTZ(0));
+  const TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
+  if (TIMESTAMP_NOT_FINITE(ts)) report_infinite_time(TIMESTAMP_IS_NOBEGIN(ts));
+  const std::int64_t unix_ms = timestamptz_to_unix_ms(ts);
   const Result<std::int64_t> id = which(under.layout, under.epoch_ms, unix_ms);
   if (!id.ok()) report_time_outside_layout(id.error, unix_ms, under.layout, under.epoch_ms);
   return Int64GetDatum(id.value);

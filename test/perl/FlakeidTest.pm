@@ -15,7 +15,8 @@ use Time::HiRes qw(time);
 our @EXPORT = qw(
   require_libfaketime set_clock start_faked clock_offset
   logical_settings attempt attempts_then_next_ids id_order_counts
-  pgbench_insert_script start_pgbench state_table_path expected_state_table_path);
+  pgbench_insert_script start_pgbench state_table_path expected_state_table_path
+  try_sql fill_sql start_session finish_session);
 
 # libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
 # not a reason to skip the fault tests.
@@ -172,6 +173,67 @@ sub start_pgbench
 		};
 	}
 	return %run;
+}
+
+# Runs $sql on $db with VERBOSITY verbose: ('ok', stdout) or ('error', SQLSTATE, the
+# first line of the error).
+sub try_sql
+{
+	my ($node, $db, $sql) = @_;
+	my ($ret, $out, $err) =
+	  $node->psql($db, "\\set VERBOSITY verbose\n$sql", on_error_stop => 1);
+	return ('ok', $out) if $ret == 0;
+	my ($state) = $err =~ /ERROR:  ([0-9A-Z]{5}):/;
+	my ($line) = $err =~ /(ERROR:  .*)/;
+	return ('error', $state // 'none', $line // $err);
+}
+
+# A DO block that inserts IDs made by flakeid_next() into $table (id, phase), $batch (200)
+# a statement, $pause seconds (none) apart, until $seconds have passed on the server's
+# clock; $settings go first.
+sub fill_sql
+{
+	my ($table, $phase, $seconds, $settings, $batch, $pause) = @_;
+	$settings //= '';
+	$batch //= 200;
+	my $sleep = $pause ? "PERFORM pg_sleep($pause);" : '';
+	return qq{
+$settings
+DO \$\$
+DECLARE
+  stop timestamptz := clock_timestamp() + interval '$seconds seconds';
+BEGIN
+  WHILE clock_timestamp() < stop LOOP
+    INSERT INTO $table (id, phase) SELECT flakeid_next(), '$phase' FROM generate_series(1, $batch);
+    $sleep
+  END LOOP;
+END \$\$;
+};
+}
+
+# Starts psql on $db running $sql in the background (stops at the first error); returns
+# a session for finish_session().
+sub start_session
+{
+	my ($node, $db, $sql) = @_;
+	my %session = (out => '', err => '');
+	$session{harness} = IPC::Run::start(
+		[
+			'psql', '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1',
+			'-v', 'VERBOSITY=verbose',
+			'-h', $node->host, '-p', $node->port, '-d', $db, '-c', $sql
+		],
+		'>', \$session{out}, '2>', \$session{err},
+		IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default));
+	return \%session;
+}
+
+# Waits for a session of start_session(): (whether it succeeded, its stderr).
+sub finish_session
+{
+	my ($session) = @_;
+	my $ok = eval { $session->{harness}->finish };
+	return ($ok && !$@, $session->{err} . ($@ // ''));
 }
 
 # Where the server keeps flakeid's state table, as it shows it: 'main segment' (listed

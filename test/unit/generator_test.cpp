@@ -201,6 +201,14 @@ TEST(GeneratorTest, ValueAtMs) {
   EXPECT_EQ(g.value_at_ms(kEpoch - 5), 0u);
 }
 
+// value_of_next_ms is sequence 0 of the following millisecond, from any sequence.
+TEST(GeneratorTest, ValueOfNextMs) {
+  const Generator g = make_generator(kTwitter);
+  EXPECT_EQ(g.value_of_next_ms(g.value_at_ms(kEpoch + 1000)), g.value_at_ms(kEpoch + 1001));
+  EXPECT_EQ(g.value_of_next_ms(g.value_at_ms(kEpoch + 1000) + 4095), g.value_at_ms(kEpoch + 1001));
+  EXPECT_EQ(g.value_of_next_ms(0), 4096u);
+}
+
 // advance moves the state forward and never backwards.
 TEST(GeneratorTest, AdvanceNeverMovesBackwards) {
   State state{5000};

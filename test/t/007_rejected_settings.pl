@@ -2,7 +2,7 @@
 # server that does not preload flakeid and of one that does, every invalid value of each of
 # the seven settings, set by SET, by ALTER ROLE ... SET or by ALTER DATABASE ... SET, then
 # SELECT flakeid_next(), ends in an error and no ID: at the SET (where flakeid is loaded and
-# checks it) or at the first call (FL009). So does a valid value that a role without the
+# checks it) or at the first call (FL010). So does a valid value that a role without the
 # right tried to set. A misspelt postgresql.conf entry, a value or a name, makes
 # flakeid_next() refuse, and fixing the file and reloading makes it work again, in new
 # sessions and in the sessions that were refusing.
@@ -121,9 +121,9 @@ for my $preload (0, 1)
 			"$kind, ALTER ROLE ... SET $name = '$good' by the role itself: $how");
 	}
 	note "$kind: " . join(', ', map { "$ended{$_} $_" } sort keys %ended);
-	# Without preloading, the invalid values are all refused at the call, with FL009.
-	is($ended{'refused at the call (FL009)'} // 0,
-		21, 'not preloaded: 7 settings x 3 routes refused at the first call with FL009')
+	# Without preloading, the invalid values are all refused at the call, with FL010.
+	is($ended{'refused at the call (FL010)'} // 0,
+		21, 'not preloaded: 7 settings x 3 routes refused at the first call with FL010')
 	  unless $preload;
 
 	# ---- postgresql.conf: a misspelt value, then a misspelt name ----
@@ -153,7 +153,7 @@ for my $preload (0, 1)
 		$open->{stderr} = '';
 		$open->query("SELECT 'ID ' || flakeid_next()");
 		my $err = $open->{stderr};
-		like($err, qr/ERROR:  FL009: $message/, "$kind, postgresql.conf '$line': refused");
+		like($err, qr/ERROR:  FL010: $message/, "$kind, postgresql.conf '$line': refused");
 		like($err, qr/DETAIL:  .*$file_line/,
 			"$kind, postgresql.conf '$line': the error names the file and line");
 		like($err, qr/HINT:  .*reload/, "$kind, postgresql.conf '$line': the hint says reload");
