@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "../unit/crc32c.hpp"
 #include "core/mark_record.hpp"
 
 namespace {
@@ -17,15 +18,7 @@ void check(bool condition) {
   if (!condition) __builtin_trap();
 }
 
-// CRC-32C, bit by bit.
-std::uint32_t crc32c(const char* data, std::size_t length) noexcept {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (std::size_t i = 0; i < length; ++i) {
-    crc ^= static_cast<unsigned char>(data[i]);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
-  }
-  return crc ^ 0xFFFFFFFFu;
-}
+using flakeid::testing::crc32c;
 
 }  // namespace
 

@@ -7,19 +7,12 @@
 #include <string>
 
 #include "core/mark_record.hpp"
+#include "crc32c.hpp"
 
 namespace flakeid {
 namespace {
 
-// CRC-32C (Castagnoli), bit by bit: the checksum PostgreSQL's pg_crc32c computes.
-std::uint32_t crc32c(const char* data, std::size_t length) noexcept {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (std::size_t i = 0; i < length; ++i) {
-    crc ^= static_cast<unsigned char>(data[i]);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
-  }
-  return crc ^ 0xFFFFFFFFu;
-}
+using testing::crc32c;
 
 const MarkRecord kRecord = {1795977847219, 7432109876543210987ull, 2, 0xFD01, 0x1A2B3C};
 
