@@ -150,10 +150,19 @@ Rejection rejection_from_leader(const char* setting, const char* text, GucSource
   return rejection;
 }
 
+// Whether a value comes from pg_db_role_setting, applied as a session starts.
+bool stored_per_database_or_role(GucSource source) {
+  return source == PGC_S_GLOBAL || source == PGC_S_DATABASE || source == PGC_S_USER ||
+         source == PGC_S_DATABASE_USER;
+}
+
 // Check hook of a text setting the core parses (flakeid.layout with parse_layout,
 // flakeid.epoch with parse_epoch): keeps the parsed value, or says through `help` why the
 // text was refused and what would be accepted. A takeover's marker, or a rejected value
-// passed on to a parallel worker, is kept as a rejection.
+// passed on to a parallel worker, is kept as a rejection. So is an invalid value stored
+// with ALTER DATABASE / ROLE ... SET while flakeid was not loaded, which a session where
+// flakeid is already loaded (preloaded) applies as it starts: PostgreSQL would drop it with
+// a WARNING and leave the default in force.
 template <const char* name, typename T, Result<T> (*parse)(std::string_view) noexcept,
           ErrorHelp (*help)(Error)>
 bool check_parsed(char** newval, void** extra, GucSource source) noexcept {
@@ -166,6 +175,14 @@ bool check_parsed(char** newval, void** extra, GucSource source) noexcept {
     return keep_extra(extra, Parsed<T>{T{}, true, rejection_from_leader(name, text, source)});
   }
   const Result<T> parsed = parse(text);
+  if (!parsed.ok() && stored_per_database_or_role(source)) {
+    Rejection rejection;
+    rejection.source = source;
+    set_field(rejection.setting, name);
+    set_field(rejection.value, text);
+    set_field(rejection.reason, help(parsed.error).detail);
+    return keep_rejected_text<T>(rejection, newval, extra);
+  }
   if (!parsed.ok()) {
     const ErrorHelp why = help(parsed.error);
     GUC_check_errdetail("%s", why.detail);

@@ -5,7 +5,8 @@
 # checks it) or at the first call (FL010). So does a valid value that a role without the
 # right tried to set. A misspelt postgresql.conf entry, a value or a name, makes
 # flakeid_next() refuse, and fixing the file and reloading makes it work again, in new
-# sessions and in the sessions that were refusing.
+# sessions and in the sessions that were refusing. An invalid value stored for a database
+# while flakeid was not loaded refuses too when the server preloads flakeid later.
 use strict;
 use warnings FATAL => 'all';
 
@@ -173,5 +174,22 @@ for my $preload (0, 1)
 	}
 	$node->stop;
 }
+
+# ALTER DATABASE ... SET of an invalid layout stored while flakeid was not loaded, then the
+# server preloads flakeid: a session applies the stored value as it starts, with flakeid
+# already loaded. It is held as rejected there too, not dropped for the default.
+my $node = new_node('stored_then_preloaded', 0);
+$node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.layout = 'twiter'});
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
+$node->restart;
+my ($out, $err) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+unlike($out, qr/ID \d+/, 'preloaded, a stored invalid layout: no ID');
+like($err, qr/ERROR:  FL010: flakeid\.layout is set to "twiter", which is not a valid value/,
+	'preloaded, a stored invalid layout: refused with FL010');
+like($err, qr/DETAIL:  .*ALTER DATABASE/, 'the error says where it was set');
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET flakeid.layout');
+($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+like($out, qr/ID \d+/, 'once the database setting is corrected, new sessions make IDs');
+$node->stop;
 
 done_testing();
