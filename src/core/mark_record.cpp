@@ -48,21 +48,27 @@ bool get_hex(std::string_view text, std::size_t at, std::size_t width, std::uint
   return true;
 }
 
-// Reads the fields common to format 3 and the identity legacy format, which begin at `at`:
-// mark, system, timeline, device and inode, each followed by `last` for the inode and a
-// space for the others.
-bool get_fields(std::string_view text, std::size_t at, char last, MarkRecord* record) {
-  std::uint64_t mark = 0;
+// Reads the identity fields that begin at `at`: system, timeline, device and inode, each
+// followed by a space, the inode by `last`.
+bool get_identity(std::string_view text, std::size_t at, char last, MarkRecord* record) {
   std::uint64_t timeline = 0;
-  const bool ok = get_decimal(text, at, 20, &mark) && text[at + 20] == ' ' &&
-                  get_decimal(text, at + 21, 20, &record->system) && text[at + 41] == ' ' &&
-                  get_hex(text, at + 42, 8, &timeline) && text[at + 50] == ' ' &&
-                  get_hex(text, at + 51, 16, &record->device) && text[at + 67] == ' ' &&
-                  get_hex(text, at + 68, 16, &record->inode) && text[at + 84] == last &&
-                  mark <= static_cast<std::uint64_t>(INT64_MAX);
-  record->mark_ms = static_cast<std::int64_t>(mark);
+  const bool ok = get_decimal(text, at, 20, &record->system) && text[at + 20] == ' ' &&
+                  get_hex(text, at + 21, 8, &timeline) && text[at + 29] == ' ' &&
+                  get_hex(text, at + 30, 16, &record->device) && text[at + 46] == ' ' &&
+                  get_hex(text, at + 47, 16, &record->inode) && text[at + 63] == last;
   record->timeline = static_cast<std::uint32_t>(timeline);
   return ok;
+}
+
+// Reads the mark, 20 digits at the start of every format.
+bool get_mark(std::string_view text, MarkRecord* record) {
+  std::uint64_t mark = 0;
+  if (text.size() < 20 || !get_decimal(text, 0, 20, &mark) ||
+      mark > static_cast<std::uint64_t>(INT64_MAX)) {
+    return false;
+  }
+  record->mark_ms = static_cast<std::int64_t>(mark);
+  return true;
 }
 
 // A damaged result.
@@ -73,16 +79,14 @@ MarkText damaged(MarkDamage damage) {
   return text;
 }
 
-// A legacy text: flakeid 1.1's mark alone, or format 3's fields without version and sum.
+// A legacy text: flakeid 1.1's mark alone, or format 3's fields without format and sum.
 bool parse_legacy(std::string_view text, MarkText* out) {
-  std::uint64_t mark = 0;
-  if (text.size() == kLegacy11Length && text.back() == '\n' && get_decimal(text, 0, 20, &mark) &&
-      mark <= static_cast<std::uint64_t>(INT64_MAX)) {
+  if (text.size() == kLegacy11Length && text.back() == '\n' && get_mark(text, &out->record)) {
     out->kind = MarkText::Kind::kLegacy;
-    out->record.mark_ms = static_cast<std::int64_t>(mark);
     return true;
   }
-  if (text.size() == kLegacyIdentityLength && get_fields(text, 0, '\n', &out->record)) {
+  if (text.size() == kLegacyIdentityLength && get_mark(text, &out->record) && text[20] == ' ' &&
+      get_identity(text, 21, '\n', &out->record)) {
     out->kind = MarkText::Kind::kLegacy;
     out->has_identity = true;
     return true;
@@ -94,9 +98,9 @@ bool parse_legacy(std::string_view text, MarkText* out) {
 
 std::size_t format_mark(const MarkRecord& record, MarkChecksum checksum, char* out) noexcept {
   char* at = out;
-  *at++ = static_cast<char>('0' + kMarkFormat);
-  *at++ = ' ';
   put_decimal(static_cast<std::uint64_t>(record.mark_ms), 20, at += 20);
+  *at++ = ' ';
+  *at++ = static_cast<char>('0' + kMarkFormat);
   *at++ = ' ';
   put_decimal(record.system, 20, at += 20);
   *at++ = ' ';
@@ -115,17 +119,22 @@ MarkText parse_mark(std::string_view text, MarkChecksum checksum) noexcept {
   if (text.empty()) return damaged(MarkDamage::kEmpty);
   MarkText out;
   if (parse_legacy(text, &out)) return out;
-  // The format number: a few digits and a space.
-  std::size_t digits = 0;
-  unsigned format = 0;
-  while (digits < text.size() && digits <= kMaxFormatDigits && text[digits] >= '0' &&
-         text[digits] <= '9') {
-    format = format * 10 + static_cast<unsigned>(text[digits++] - '0');
+  // The mark, a space, the format number (a few digits) and a space.
+  if (text.size() < 23 || !get_mark(text, &out.record) || text[20] != ' ') {
+    return damaged(MarkDamage::kNoFormat);
   }
-  if (digits == 0 || digits > kMaxFormatDigits || digits == text.size() || text[digits] != ' ') {
+  std::size_t end = 21;
+  unsigned format = 0;
+  while (end < text.size() && end - 21 <= kMaxFormatDigits && text[end] >= '0' &&
+         text[end] <= '9') {
+    format = format * 10 + static_cast<unsigned>(text[end++] - '0');
+  }
+  const std::size_t digits = end - 21;
+  if (digits == 0 || digits > kMaxFormatDigits || end == text.size() || text[end] != ' ') {
     return damaged(MarkDamage::kNoFormat);
   }
   if (format > kMarkFormat) {
+    out = MarkText{};
     out.kind = MarkText::Kind::kFuture;
     out.format = format;
     return out;
@@ -133,7 +142,7 @@ MarkText parse_mark(std::string_view text, MarkChecksum checksum) noexcept {
   if (format != kMarkFormat || digits != 1) return damaged(MarkDamage::kNoFormat);
   if (text.size() != kMarkTextLength) return damaged(MarkDamage::kLength);
   std::uint64_t sum = 0;
-  if (!get_fields(text, 2, ' ', &out.record) || !get_hex(text, kChecksummed, 8, &sum) ||
+  if (!get_identity(text, 23, ' ', &out.record) || !get_hex(text, kChecksummed, 8, &sum) ||
       text[kMarkTextLength - 1] != '\n') {
     return damaged(MarkDamage::kField);
   }

@@ -5,11 +5,13 @@
 // glue passes PostgreSQL's CRC-32C); the core reads no file.
 //
 // Format 3, 96 bytes, fixed width, upper-case hexadecimal:
-//   3 <mark: 20 digits> <system: 20 digits> <timeline: 8 hex> <device: 16 hex>
+//   <mark: 20 digits> 3 <system: 20 digits> <timeline: 8 hex> <device: 16 hex>
 //     <inode: 16 hex> <checksum: 8 hex of the 87 bytes before it>\n
+// The mark comes first, and every format keeps it there, followed by the format number: a
+// library of flakeid 1.1, which reads the first 20 digits, still reads the mark right.
 // Earlier formats, read but never written: flakeid 1.0 and 1.1 wrote the mark alone
 // (20 digits and a newline); a development version wrote format 3's fields without the
-// version and the checksum.
+// format number and the checksum.
 #pragma once
 
 #include <cstddef>

@@ -26,8 +26,8 @@ ok(-f $file, 'the first IDs wrote the server mark file');
 my $system = $node->safe_psql('postgres', 'SELECT system_identifier FROM pg_control_system()');
 like(
 	slurp_file($file),
-	qr/^3 \d{20} 0*$system 00000001 [0-9A-F]{16} [0-9A-F]{16} [0-9A-F]{8}\n$/,
-	'it holds format 3: 20 digits of Unix milliseconds, the system identifier, the timeline, '
+	qr/^\d{20} 3 0*$system 00000001 [0-9A-F]{16} [0-9A-F]{16} [0-9A-F]{8}\n$/,
+	'it holds 20 digits of Unix milliseconds, format 3, the system identifier, the timeline, '
 	  . 'the data directory and a checksum');
 ok(!-e "$file.new", 'and no new file is left beside it');
 
@@ -86,14 +86,14 @@ sub try_next
 # Each damage, in a running server (found by the next renewal, a second on) and after a
 # restart (found by the first ID); then the good file back, and IDs above the earlier ones.
 my $good = slurp_file($file);
-my $digit = substr($good, 12, 1);
+my $digit = substr($good, 10, 1);
 my %damaged = (
 	'cut short' => substr($good, 0, 50),
 	'a digit of the mark changed' =>
-	  substr($good, 0, 12) . (($digit + 1) % 10) . substr($good, 13),
+	  substr($good, 0, 10) . (($digit + 1) % 10) . substr($good, 11),
 	'emptied' => '',
-	'of a newer format' => '4' . substr($good, 1),
-	'a newer format of another length' => "12 a mark file of format 12\n");
+	'of a newer format' => substr($good, 0, 21) . '4' . substr($good, 22),
+	'a newer format of another length' => substr($good, 0, 21) . "12 of format 12\n");
 for my $case (sort keys %damaged)
 {
 	my $last = $node->safe_psql('postgres', 'SELECT flakeid_next()');
@@ -117,11 +117,11 @@ for my $case (sort keys %damaged)
 # flakeid 1.1's file (the mark alone) still reads; the next write is of format 3.
 my $mark = $node->safe_psql('postgres', 'SELECT flakeid_next() IS NOT NULL');
 $good = slurp_file($file);
-put_file(sprintf("%020d\n", substr($good, 2, 20)));
+put_file(substr($good, 0, 20) . "\n");
 $node->restart;
 my ($id) = try_next(0);
 isnt($id, '', "flakeid 1.1's mark file is read after a restart");
-like(slurp_file($file), qr/^3 \d{20} /, 'and replaced by one of format 3');
+like(slurp_file($file), qr/^\d{20} 3 /, 'and replaced by one of format 3');
 
 $node->stop;
 done_testing();

@@ -28,12 +28,13 @@ TEST(MarkRecordTest, ChecksumIsCrc32c) {
   EXPECT_EQ(crc32c("123456789", 9), 0xE3069283u);
 }
 
-// Format 3 is 96 bytes: the format, the five fields, the checksum of all before it.
+// Format 3 is 96 bytes: the mark first (where 1.1 reads it), the format, the identity, the
+// checksum of all before it.
 TEST(MarkRecordTest, FormatsFixedWidthText) {
   const std::string text = text_of(kRecord);
   ASSERT_EQ(text.size(), kMarkTextLength);
   EXPECT_EQ(text.substr(0, 87),
-            "3 00000001795977847219 07432109876543210987 00000002 000000000000FD01 "
+            "00000001795977847219 3 07432109876543210987 00000002 000000000000FD01 "
             "00000000001A2B3C ");
   char sum[9];
   snprintf(sum, sizeof(sum), "%08X", crc32c(text.data(), 87));
@@ -84,25 +85,29 @@ TEST(MarkRecordTest, AnyChangedCharacterIsDamaged) {
     }
   }
   std::string flipped = text;
-  flipped[21] = static_cast<char>(flipped[21] + 1);  // the mark's last digit, 9 -> :
-  EXPECT_EQ(parse_mark(flipped, crc32c).damage, MarkDamage::kField);
-  flipped[21] = '8';
+  flipped[19] = static_cast<char>(flipped[19] + 1);  // the mark's last digit, 9 -> :
+  EXPECT_EQ(parse_mark(flipped, crc32c).damage, MarkDamage::kNoFormat);
+  flipped[19] = '8';
+  EXPECT_EQ(parse_mark(flipped, crc32c).damage, MarkDamage::kChecksum);
+  flipped = text;
+  flipped[30] = static_cast<char>(flipped[30] ^ 1);  // a digit of the system identifier
   EXPECT_EQ(parse_mark(flipped, crc32c).damage, MarkDamage::kChecksum);
 }
 
-// A newer format is recognised as such, whatever follows it.
+// A newer format is recognised as such, whatever follows its number.
 TEST(MarkRecordTest, NewerFormat) {
   std::string text = text_of(kRecord);
-  text[0] = '4';
+  text[21] = '4';
   EXPECT_EQ(parse_mark(text, crc32c).kind, MarkText::Kind::kFuture);
   EXPECT_EQ(parse_mark(text, crc32c).format, 4u);
-  const MarkText read = parse_mark("17 a record of format 17\n", crc32c);
+  const MarkText read = parse_mark("00000001795977847219 17 a record of format 17\n", crc32c);
   EXPECT_EQ(read.kind, MarkText::Kind::kFuture);
   EXPECT_EQ(read.format, 17u);
-  EXPECT_EQ(parse_mark("2 an older format\n", crc32c).damage, MarkDamage::kNoFormat);
-  EXPECT_EQ(parse_mark("03 ...\n", crc32c).damage, MarkDamage::kNoFormat);
-  EXPECT_EQ(parse_mark("hello\n", crc32c).damage, MarkDamage::kNoFormat);
-  EXPECT_EQ(parse_mark("12345678 x\n", crc32c).damage, MarkDamage::kNoFormat);
+  for (const char* other : {"00000001795977847219 2 an older format\n",
+                            "00000001795977847219 03 x\n", "00000001795977847219 12345 x\n",
+                            "00000001795977847219 3", "3 00000001795977847219 x\n", "hello\n"}) {
+    EXPECT_EQ(parse_mark(other, crc32c).damage, MarkDamage::kNoFormat) << other;
+  }
 }
 
 // flakeid 1.1's file (the mark alone) and the development format (no version, no
