@@ -160,12 +160,25 @@ check-all: lint unit unit-sanitize fuzz clients-deps
 else
 check-all: unit clients-deps
 endif
-	$(MAKE) all
+	$(MAKE) all $(FOREIGN_LIBS)
 	$(MAKE) install
 	test/bin/as-postgres.sh $(MAKE) installcheck
 ifeq ($(PG_MAJOR_VERSION),15)
 	$(MAKE) deb
 endif
+
+# test/t/041: the library built with another format (format2) or another size (size2) of
+# its shared memory, as a package upgrade would put it under a running server (not
+# installed; the test loads them by path).
+FOREIGN_LIBS = build/flakeid_format2.so build/flakeid_size2.so
+build/flakeid_format2.so: FOREIGN_FLAGS = -DFLAKEID_SHARED_FORMAT_VERSION=2
+build/flakeid_size2.so: FOREIGN_FLAGS = -DFLAKEID_SHARED_EXTRA_BYTES=64
+$(FOREIGN_LIBS): build/flakeid_%.so: $(OBJS) src/pg/shared_state.cpp
+	@mkdir -p build
+	$(CXX) $(CXXFLAGS) $(CPPFLAGS) $(FOREIGN_FLAGS) -c -o build/shared_state_$*.o \
+		src/pg/shared_state.cpp
+	$(CXX) $(CXXFLAGS) -shared -o $@ $(filter-out src/pg/shared_state.o,$(OBJS)) \
+		build/shared_state_$*.o $(LDFLAGS) $(SHLIB_LINK)
 
 demo: setup
 	$(MAKE) all

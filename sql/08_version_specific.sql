@@ -10,7 +10,7 @@
 -- * 18 lists loaded libraries with their names and versions (pg_get_loaded_modules()).
 
 -- The first call of this session loads the library (not preloaded here) and, on this
--- server, makes the state table: 12416 bytes (see 11_reliability).
+-- server, makes the state table: 12480 bytes (see 11_reliability).
 SELECT flakeid_next() > 0 AS made_one;
 SELECT DISTINCT shared_memory_bytes FROM flakeid_status();
 -- Which path the table took: the main segment (15) or the DSM registry (18).

@@ -27,11 +27,11 @@ RESET flakeid.epoch;
 SET flakeid.layout = 'twitter';
 
 SELECT last_value > 0 AS reserved FROM flakeid_high_water;
--- flakeid's shared memory is the state table, 64 bytes of header (two counters, padded to
--- the slots' 64-byte alignment) and 64 slots of 64 bytes (layout 16, epoch 8, state 8,
--- four counters 32), then the resume's bookkeeping: 56 bytes (lock, node floor, server
--- mark, scan answer) and 256 database marks of 32 bytes; 4160 + 8248, padded to 64 bytes,
--- = 12416 bytes. (Where it lives depends on the version: 08_version_specific.)
+-- flakeid's shared memory opens with its format word (8 bytes, padded to the slots'
+-- 64-byte alignment: 64), then the state table, 64 bytes of header (two counters, padded
+-- likewise) and 64 slots of 64 bytes (layout 16, epoch 8, state 8, four counters 32), then
+-- the resume's bookkeeping: 56 bytes (lock, node floor, server mark, scan answer) and 256
+-- database marks of 32 bytes; 64 + 4160 + 8248, padded to 64 bytes, = 12480 bytes. (Where it lives depends on the version: 08_version_specific.)
 SELECT DISTINCT shared_memory_bytes FROM flakeid_status();
 
 -- Crossing the reservation renews it, as any role: the extension moves it, not the user.

@@ -11,6 +11,9 @@ namespace flakeid::pg {
 
 // flakeid's one allocation of shared memory.
 struct SharedState {
+  // The layout of this structure, as the library that made it knew it (kSharedFormat in
+  // shared_state.cpp). A library of another layout must not use it.
+  std::uint64_t format;
   StateTable states;
   ResumeShared resume;
 };
