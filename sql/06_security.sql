@@ -31,6 +31,9 @@ SET flakeid.layout = 'twitter';
 SET flakeid.epoch = '0';
 \echo :LAST_ERROR_SQLSTATE
 SET flakeid.clock_tolerance_ms = 100;
+-- The clock policy is the server's: no session sets it (55P02, cant_change_runtime_param).
+SET flakeid.clock_policy = 'logical';
+\echo :LAST_ERROR_SQLSTATE
 RESET flakeid.layout;
 SELECT set_config('flakeid.layout', 'twitter', false);
 BEGIN;
@@ -43,6 +46,8 @@ ALTER ROLE CURRENT_USER SET flakeid.epoch = '0';
 ALTER DATABASE contrib_regression SET flakeid.layout = 'twitter';
 \echo :LAST_ERROR_SQLSTATE
 ALTER SYSTEM SET flakeid.machine_id = 3;
+\echo :LAST_ERROR_SQLSTATE
+ALTER SYSTEM SET flakeid.max_clock_lead_ms = '1h';
 \echo :LAST_ERROR_SQLSTATE
 -- Nothing changed.
 SELECT layout, epoch FROM flakeid_capacity();

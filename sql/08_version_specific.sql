@@ -10,7 +10,7 @@
 -- * 18 lists loaded libraries with their names and versions (pg_get_loaded_modules()).
 
 -- The first call of this session loads the library (not preloaded here) and, on this
--- server, makes the state table: 12480 bytes (see 11_reliability).
+-- server, makes the state table: 11008 bytes (see 11_reliability).
 SELECT flakeid_next() > 0 AS made_one;
 SELECT DISTINCT shared_memory_bytes FROM flakeid_status();
 -- Which path the table took: the main segment (15) or the DSM registry (18).
@@ -18,12 +18,12 @@ SELECT count(*) AS in_main_segment, max(size) AS size
 FROM pg_shmem_allocations WHERE name = 'flakeid state table';
 
 -- Out-of-range values of the settings with units are refused when set, and the settings
--- keep their values.
+-- keep their values. flakeid.max_clock_lead_ms is the server's: ALTER SYSTEM checks it.
 SET flakeid.clock_tolerance_ms = -1;
 SET flakeid.clock_tolerance_ms = '2h';
 SET flakeid.clock_tolerance_ms = 3600001;
-SET flakeid.max_clock_lead_ms = -1;
-SET flakeid.max_clock_lead_ms = '8 d';
+ALTER SYSTEM SET flakeid.max_clock_lead_ms = -1;
+ALTER SYSTEM SET flakeid.max_clock_lead_ms = '8 d';
 SHOW flakeid.clock_tolerance_ms;
 SHOW flakeid.max_clock_lead_ms;
 

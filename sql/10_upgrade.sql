@@ -1,5 +1,6 @@
--- 10_upgrade: the upgrade path from the first version, through the real update script
--- flakeid--1.0--1.1.sql, and DROP EXTENSION / CREATE EXTENSION again.
+-- 10_upgrade: the upgrade path from the first version, through the real update scripts
+-- flakeid--1.0--1.1.sql and flakeid--1.1--1.2.sql, and DROP EXTENSION / CREATE EXTENSION
+-- again.
 DROP EXTENSION flakeid;
 CREATE EXTENSION flakeid VERSION '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
@@ -9,7 +10,7 @@ WHERE proname IN ('flakeid_timestamp', 'flakeid_min_id', 'flakeid_max_id');
 -- IDs made under 1.0 ...
 CREATE TABLE upgraded (id bigint PRIMARY KEY DEFAULT flakeid_next(), made_in text);
 INSERT INTO upgraded (made_in) SELECT '1.0' FROM generate_series(1, 100);
-ALTER EXTENSION flakeid UPDATE;
+ALTER EXTENSION flakeid UPDATE TO '1.1';
 SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
 -- ... 1.1 adds two forms each of three functions.
 SELECT proname, pronargs, provolatile FROM pg_proc
@@ -20,8 +21,17 @@ INSERT INTO upgraded (made_in) SELECT '1.1' FROM generate_series(1, 100);
 SELECT made_in, count(*) FROM upgraded GROUP BY made_in ORDER BY made_in;
 SELECT (SELECT min(id) FROM upgraded WHERE made_in = '1.1') >
        (SELECT max(id) FROM upgraded WHERE made_in = '1.0') AS increasing;
--- 1.0's 8 members (the high-water sequence and 7 functions) plus 1.1's 6 make 14: the
--- same as a fresh 1.1 install below.
+-- 1.2's flakeid_status() has a 15th column: how far each state's IDs run ahead of the
+-- clock.
+SELECT array_length(proallargtypes, 1) AS status_columns FROM pg_proc
+WHERE proname = 'flakeid_status';
+ALTER EXTENSION flakeid UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
+SELECT array_length(proallargtypes, 1) AS status_columns FROM pg_proc
+WHERE proname = 'flakeid_status';
+SELECT bool_and(clock_lead >= interval '0') AS has_clock_lead FROM flakeid_status();
+-- 1.0's 8 members (the high-water sequence and 7 functions) plus 1.1's 6 make 14 (1.2
+-- replaces one): the same as a fresh install below.
 SELECT count(*) AS members FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid');

@@ -44,12 +44,22 @@ CREATE FUNCTION status_typed(OUT layout text, OUT epoch timestamptz,
     OUT last_issued_at timestamptz, OUT ids_issued integer, OUT sequence_waits bigint,
     OUT clock_waits bigint, OUT clock_errors bigint, OUT high_water timestamptz,
     OUT datacenter_id integer, OUT datacenter_id_source text, OUT machine_id integer,
+    OUT machine_id_source text, OUT clock_policy text, OUT shared_memory_bytes bigint,
+    OUT clock_lead interval)
+RETURNS SETOF record AS '$libdir/flakeid', 'flakeid_status' LANGUAGE C VOLATILE STRICT;
+-- flakeid_status as 1.1 declared it, without 1.2's clock_lead: a database not yet updated
+-- (ALTER EXTENSION flakeid UPDATE) under the new library.
+CREATE FUNCTION status_of_1_1(OUT layout text, OUT epoch timestamptz,
+    OUT last_issued_at timestamptz, OUT ids_issued bigint, OUT sequence_waits bigint,
+    OUT clock_waits bigint, OUT clock_errors bigint, OUT high_water timestamptz,
+    OUT datacenter_id integer, OUT datacenter_id_source text, OUT machine_id integer,
     OUT machine_id_source text, OUT clock_policy text, OUT shared_memory_bytes bigint)
 RETURNS SETOF record AS '$libdir/flakeid', 'flakeid_status' LANGUAGE C VOLATILE STRICT;
 SELECT * FROM capacity_more();
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM layouts_fewer();
 SELECT * FROM status_typed();
+SELECT * FROM status_of_1_1();
 
 -- The session goes on, and the declarations of the installed version work.
 SELECT raw, timestamp_ms, generated_at, datacenter_id, machine_id, sequence
@@ -58,4 +68,4 @@ SELECT count(*) AS presets FROM flakeid_layouts();
 SELECT layout FROM flakeid_capacity();
 
 DROP FUNCTION decode_more, decode_fewer, decode_typed, decode_with_text, capacity_more,
-  layouts_fewer, status_typed;
+  layouts_fewer, status_typed, status_of_1_1;

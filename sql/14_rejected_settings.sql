@@ -154,7 +154,7 @@ SELECT flakeid_next() > 0 AS corrected;
 CREATE ROLE regress_flakeid_rejected LOGIN;
 \c - regress_flakeid_rejected
 SET client_min_messages = error;
-SET flakeid.clock_policy = 'logical';
+SET flakeid.clock_tolerance_ms = 20;
 SELECT flakeid_next();
 \c - :admin
 ALTER ROLE regress_flakeid_rejected SET flakeid.epoch = '2020-01-01';

@@ -31,6 +31,8 @@ const char* error_name(Error error) noexcept {
       return "epoch_in_future";
     case Error::kClockMovedBackwards:
       return "clock_moved_backwards";
+    case Error::kAheadByLead:
+      return "ahead_by_lead";
     case Error::kTimestampOverflow:
       return "timestamp_overflow";
     case Error::kIdNegative:

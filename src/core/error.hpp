@@ -25,6 +25,7 @@ enum class Error : std::uint8_t {
   // Generation.
   kEpochInFuture,        // the clock reads earlier than the epoch
   kClockMovedBackwards,  // the clock is behind the last ID by more than the tolerance
+  kAheadByLead,          // IDs an ended lead let run ahead are further than a short wait
   kTimestampOverflow,    // the layout's timestamp field has run out
   // Decoding and arguments.
   kIdNegative,           // an ID with the sign bit set

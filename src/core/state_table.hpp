@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "core/clock_lead.hpp"
 #include "core/generator.hpp"
 #include "core/layout.hpp"
 
@@ -39,6 +40,9 @@ struct StateTable {
 
   std::atomic<std::uint32_t> lock{0};  // guards `used` and claiming; never held by the hot path
   std::atomic<std::uint32_t> used{0};
+  // How far IDs may run ahead of the clock on this server, for every slot: one lead for
+  // all, so no caller's lead is another's clock fault; with a record per slot (by index).
+  ClockLead clock_lead;
   StateSlot slots[kSlots];
 
   // Whether two layouts must share a state: same timestamp and sequence widths.
@@ -53,6 +57,20 @@ struct StateTable {
   std::uint32_t index_of(const StateSlot* slot) const noexcept {
     return static_cast<std::uint32_t>(slot - slots);
   }
+
+  // The clock lead as the reservations of `slot` see it.
+  StateLead lead_of(const StateSlot* slot) const noexcept {
+    return StateLead{&clock_lead, index_of(slot)};
+  }
+
+  // Puts `lead` in force for every slot (ClockLead::set); `clock()` gives Unix ms.
+  template <typename Clock>
+  void set_clock_lead(std::int64_t lead, Clock&& clock) noexcept {
+    clock_lead.set(lead, clock, used.load(std::memory_order_acquire), [this](std::uint32_t i) {
+      return slots[i].state.load(std::memory_order_seq_cst);
+    });
+  }
 };
+static_assert(ClockLead::kStates == StateTable::kSlots, "a lead record per slot");
 
 }  // namespace flakeid

@@ -11,6 +11,7 @@ extern "C" {
 #include <new>
 
 #include "core/clock.hpp"
+#include "core/fair_share.hpp"
 #include "pg/report.hpp"
 #include "pg/generate.hpp"
 #include "core/generator.hpp"
@@ -26,6 +27,9 @@ FLAKEID_NO_DESTRUCTOR(Generator);
 FLAKEID_NO_DESTRUCTOR(Step);
 FLAKEID_NO_DESTRUCTOR(ClockPolicy);
 FLAKEID_NO_DESTRUCTOR(Renewal);
+FLAKEID_NO_DESTRUCTOR(Request);
+FLAKEID_NO_DESTRUCTOR(FairShare);
+FLAKEID_NO_DESTRUCTOR(StateLead);
 
 namespace {
 
@@ -34,6 +38,7 @@ namespace {
 struct Active {
   Generator generator;
   StateSlot* slot = nullptr;
+  StateLead lead;  // the server's, shared by every slot, as this slot sees it
   std::int64_t tolerance_ms = 0;
 };
 FLAKEID_NO_DESTRUCTOR(Active);
@@ -81,6 +86,19 @@ inline void count_ids(StateSlot* slot, std::uint64_t count) {
   unflushed_ids += count;
 }
 
+// The clock lead this backend last put in force (-1: none yet).
+std::int64_t published_lead = -1;
+
+// Puts the server's clock lead, as this backend's settings give it, in force for every
+// state. Only a change is written: a backend whose settings have not been reloaded yet
+// never puts an old lead back.
+void publish_clock_lead() {
+  const std::int64_t lead = clock_lead_setting();
+  if (lead == published_lead) return;
+  shared_state_table()->set_clock_lead(lead, wall_clock_ms);
+  published_lead = lead;
+}
+
 // Builds the generator for the current settings, finds its shared slot, and resumes the
 // slot above the durable marks the first time this backend uses it.
 void resolve_settings() {
@@ -120,6 +138,7 @@ void resolve_settings() {
     Generator::advance(slot->state,
                        made.value.value_of_next_ms(slot->state.load(std::memory_order_acquire)));
   }
+  publish_clock_lead();
   const std::uint64_t slot_bit = std::uint64_t{1} << table->index_of(slot);
   if ((resumed_slots & slot_bit) == 0) {
     reserved_until_ms = resume_state(made.value, slot, policy.tolerance_ms);
@@ -132,6 +151,7 @@ void resolve_settings() {
   }
   active.generator = made.value;
   active.slot = slot;
+  active.lead = table->lead_of(slot);
   active.tolerance_ms = policy.tolerance_ms;
   active_generation = generation;
 }
@@ -142,16 +162,21 @@ inline const Active& current() {
   return active;
 }
 
-// Reserves up to `want` IDs from `a`, waiting out used-up milliseconds and small clock
-// steps back, and renews the durable reservation when the IDs reach it. A failure is an
-// error.
-Step reserve(const Active& a, std::uint64_t want) {
+// Reserves up to `want` IDs from `a`, waiting out used-up milliseconds, small clock steps
+// back and short leads, and renews the durable reservation when the IDs reach it. A
+// failure is an error. `fair`: a bulk call's view of the others on its state, which sets
+// the share of each millisecond it takes; nullptr for a single ID, which takes what it
+// finds.
+Step reserve(const Active& a, std::uint64_t want, FairShare* fair) {
   SlotCounters& counters = a.slot->counters;
+  Request request{want, Share::kAll};
   while (true) {
     std::int64_t now_ms = 0;
+    if (fair != nullptr) request.share = fair->share();
     const Step step = a.generator.reserve_with_clock(
-        a.slot->state, [&now_ms] { return now_ms = wall_clock_ms(); }, want);
+        a.slot->state, a.lead, [&now_ms] { return now_ms = wall_clock_ms(); }, request);
     if (likely(step.kind == Step::Kind::kIssued)) {
+      if (fair != nullptr) fair->note(step, now_ms);
       const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);
       if (unlikely(last_ms >= reserved_until_ms)) {
         flush_counters();  // about once a second
@@ -166,13 +191,15 @@ Step reserve(const Active& a, std::uint64_t want) {
     if (step.kind == Step::Kind::kWait) {
       (step.behind_ms > 0 ? counters.clock_waits : counters.sequence_waits)
           .fetch_add(1, std::memory_order_relaxed);
-      wait_until(step.until_ms);
+      // A single ID spins for the last microseconds, not to be late for the next
+      // millisecond; a bulk call sleeps, so it does not win every millisecond from it.
+      wait_until(step.until_ms, fair == nullptr);
       continue;
     }
-    if (step.error == Error::kClockMovedBackwards) {
+    if (step.error == Error::kClockMovedBackwards || step.error == Error::kAheadByLead) {
       counters.clock_errors.fetch_add(1, std::memory_order_relaxed);
     }
-    report_step_error(step, a.generator, now_ms, a.tolerance_ms);
+    report_step_error(step, a.generator, now_ms, a.tolerance_ms, a.lead.lead->in_force());
   }
 }
 
@@ -187,21 +214,24 @@ const Active& current_for_write(const char* function) {
 // flakeid_next(): one new ID.
 Datum next(FunctionCallInfo) {
   const Active& a = current_for_write("flakeid_next()");
-  return Int64GetDatum(a.generator.id_at(reserve(a, 1).first));
+  return Int64GetDatum(a.generator.id_at(reserve(a, 1, nullptr).first));
 }
 
 // What flakeid_next_ids keeps between calls: the generator it started with, the IDs still
-// owed and the block reserved.
+// owed, the block reserved and whom it has seen beside it.
 struct Batch {
   Active pinned;       // every ID of the call comes from it, whatever the settings do
   std::uint64_t owed;  // IDs not yet reserved
   std::uint64_t next;  // state value of the next ID to return
   std::uint64_t end;   // one past the last reserved state value
+  FairShare fair;      // the others it has seen take IDs from its state
 };
 FLAKEID_NO_DESTRUCTOR(Batch);
 
-// flakeid_next_ids(count): `count` new IDs, strictly increasing. Each millisecond's share
-// is reserved in one step, as much as the millisecond has left, as the rows are read.
+// flakeid_next_ids(count): `count` new IDs, strictly increasing, reserved a block at a
+// time as the rows are read: half of what a millisecond has left, and less while others
+// take IDs too (see FairShare), so a bulk call never keeps the other callers of its state
+// waiting for more than the next millisecond.
 Datum next_ids(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
     const int32 count = PG_GETARG_INT32(0);
@@ -213,13 +243,13 @@ Datum next_ids(FunctionCallInfo fcinfo) {
     const Active& a = current_for_write("flakeid_next_ids()");
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     void* memory = MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(Batch));
-    funcctx->user_fctx = new (memory) Batch{a, static_cast<std::uint64_t>(count), 0, 0};
+    funcctx->user_fctx = new (memory) Batch{a, static_cast<std::uint64_t>(count), 0, 0, {}};
   }
   FuncCallContext* funcctx = SRF_PERCALL_SETUP();
   Batch* batch = static_cast<Batch*>(funcctx->user_fctx);
   if (batch->next == batch->end) {
     if (batch->owed == 0) SRF_RETURN_DONE(funcctx);
-    const Step step = reserve(batch->pinned, batch->owed);
+    const Step step = reserve(batch->pinned, batch->owed, &batch->fair);
     batch->next = step.first;
     batch->end = step.first + step.count;
     batch->owed -= step.count;
@@ -231,6 +261,10 @@ Datum next_ids(FunctionCallInfo fcinfo) {
 
 void generator_flush_counters() {
   flush_counters();
+}
+
+void generator_publish_clock_lead() {
+  publish_clock_lead();
 }
 
 }  // namespace flakeid::pg

@@ -60,6 +60,23 @@ std::int64_t node_floor_ms() {
   return floor_ms;
 }
 
+std::int64_t outside_floor_ms() {
+  ResumeShared* shared = shared_resume();
+  SpinLockAcquire(&shared->lock);
+  const std::int64_t floor_ms = shared->outside_floor_ms;
+  SpinLockRelease(&shared->lock);
+  return floor_ms;
+}
+
+bool raise_outside_floor(std::int64_t mark_ms) {
+  ResumeShared* shared = shared_resume();
+  SpinLockAcquire(&shared->lock);
+  const bool rises = mark_ms > shared->outside_floor_ms;
+  if (rises) shared->outside_floor_ms = mark_ms;
+  SpinLockRelease(&shared->lock);
+  return rises;
+}
+
 std::int64_t server_reserved_ms() {
   ResumeShared* shared = shared_resume();
   SpinLockAcquire(&shared->lock);

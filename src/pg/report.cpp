@@ -173,7 +173,7 @@ void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
 }
 
 void report_step_error(const Step& step, const Generator& generator, std::int64_t now_ms,
-                       std::int64_t tolerance_ms) {
+                       std::int64_t tolerance_ms, std::int64_t lead_ms) {
   const Layout& layout = generator.layout();
   switch (step.error) {
     case Error::kEpochInFuture:
@@ -185,18 +185,47 @@ void report_step_error(const Step& step, const Generator& generator, std::int64_
                errhint("Set flakeid.epoch to a moment in the past, or correct the "
                        "server's clock.")));
       break;
-    case Error::kClockMovedBackwards:
-      ereport(
-          ERROR,
-          (errcode(ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS),
-           errmsg("clock moved backwards: it is %llu ms behind the last flakeid issued or reserved",
-                  static_cast<unsigned long long>(step.behind_ms)),
-           errdetail("flakeid waits out steps back of up to %lld ms "
-                     "(flakeid.clock_tolerance_ms); issuing now could repeat an ID.",
-                     static_cast<long long>(tolerance_ms)),
-           errhint("Check the server's time synchronisation (NTP). IDs resume once the "
-                   "clock passes the last ID issued.")));
+    case Error::kClockMovedBackwards: {
+      const unsigned long long behind = step.behind_ms;
+      const char* lead_text =
+          step.lead_ms > 0
+              ? psprintf("of which a lead of the logical clock policy explains at most %lld ms",
+                         static_cast<long long>(step.lead_ms))
+              : "and no lead of the logical clock policy was in force";
+      ereport(ERROR,
+              (errcode(ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS),
+               errmsg("clock moved backwards: it is %llu ms behind the last flakeid issued or "
+                      "reserved, %s",
+                      behind, lead_text),
+               errdetail("flakeid waits out steps back of up to %lld ms "
+                         "(flakeid.clock_tolerance_ms) beyond any lead; issuing now could "
+                         "repeat an ID.",
+                         static_cast<long long>(tolerance_ms)),
+               errhint("Check the server's time synchronisation (NTP). IDs resume once the "
+                       "clock passes the last ID issued.")));
       break;
+    }
+    case Error::kAheadByLead: {
+      const char* resume_text = pstrdup(unix_ms_text(step.until_ms));
+      const char* policy_text =
+          lead_ms > 0 ? psprintf("flakeid.max_clock_lead_ms is now %lld ms",
+                                 static_cast<long long>(lead_ms))
+                      : "flakeid.clock_policy is now wait, which keeps new IDs on the clock";
+      ereport(ERROR,
+              (errcode(ERRCODE_FLAKEID_AHEAD_BY_LEAD),
+               errmsg("the last flakeid is %llu ms ahead of the clock: the logical clock policy "
+                      "let IDs run ahead",
+                      static_cast<unsigned long long>(step.behind_ms)),
+               errdetail("%s; a lead of up to %lld ms let IDs run further ahead before. flakeid "
+                         "waits for the clock when that takes at most %lld ms.",
+                         policy_text, static_cast<long long>(step.lead_ms),
+                         static_cast<long long>(kShortLeadWaitMs)),
+               errhint("IDs resume at %s, when the clock reaches them. To go on at once, set "
+                       "flakeid.clock_policy = 'logical' and flakeid.max_clock_lead_ms to at "
+                       "least %llu ms in the server's configuration, and reload.",
+                       resume_text, static_cast<unsigned long long>(step.behind_ms))));
+      break;
+    }
     default:
       ereport(ERROR,
               (errcode(ERRCODE_FLAKEID_TIMESTAMP_EXHAUSTED),

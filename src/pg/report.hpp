@@ -23,6 +23,7 @@
 #define ERRCODE_FLAKEID_DECLARATION_MISMATCH MAKE_SQLSTATE('F', 'L', '0', '0', '9')
 #define ERRCODE_FLAKEID_REJECTED_SETTING MAKE_SQLSTATE('F', 'L', '0', '1', '0')
 #define ERRCODE_FLAKEID_SHARED_STATE_FORMAT MAKE_SQLSTATE('F', 'L', '0', '1', '1')
+#define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
 
 namespace flakeid::pg {
 
@@ -63,9 +64,11 @@ ErrorHelp epoch_help(Error error);
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                                      const char* env_name, const char* env_text);
 
-// Raises the error of a generation step that failed.
+// Raises the error of a generation step that failed at clock reading `now_ms`, under the
+// caller's clock tolerance and the server's lead in force.
 [[noreturn]] void report_step_error(const Step& step, const Generator& generator,
-                                    std::int64_t now_ms, std::int64_t tolerance_ms);
+                                    std::int64_t now_ms, std::int64_t tolerance_ms,
+                                    std::int64_t lead_ms);
 
 // Raises the error of a function whose declared result record has `declared` columns where
 // the library fills `filled`.

@@ -1,22 +1,17 @@
-// Resuming above the durable marks. Three marks, each covering one event:
+// Resuming above the durable marks. Three floors, each covering one event:
 //
 // - the node floor (node_floor.cpp), found once per start of the server: every ID any
 //   database of the node made before a restart, a crash or a promotion lies below it;
-// - this database's mark (its flakeid_high_water sequence, in the WAL): every ID of this
-//   database lies below it, wherever it was made: on the old primary, on the source of a
-//   pg_restore, before the start;
-// - the slot's own state: every ID made since the start, by any database, in that state.
+// - the outside floor: every ID that a database's mark says was made outside this server
+//   (a pg_restore, a setval(), before the start) lies below it;
+// - the state itself: every ID made since the start, by any database, in that state.
 //
-// A backend checks the first two each time it starts using a state (each time its
-// settings resolve to one it has not used yet) and moves the state above them; so every
-// (database, state) pair is checked before its first ID, and again in each new session.
-// Of this database's mark only the part that came from outside this server counts
-// (mark_book.cpp): the reservation this server keeps a second ahead of its own IDs is
-// already covered by the states, and waiting for it would slow every new session.
-// Renewing the reservation (about once a second per backend) reads the database's mark
-// again, which is how a session that was making IDs when a restore raised the mark
-// notices it. A renewal moves the server's mark first and the database's after, so no
-// value this server writes into a database's mark is ever above the server's.
+// A backend makes sure of the first two each time it starts using a state (each time its
+// settings resolve to one it has not used yet), so every (database, state) pair is checked
+// before its first ID, and again in each new session; and it reads its database's mark
+// then, and at each renewal of the reservation (about once a second per backend). A mark
+// raised from outside (mark_book.cpp tells) raises the outside floor and every state of
+// the server at once: the restored IDs share the node's key space with every database.
 #include "pg/resume.hpp"
 
 #include <algorithm>
@@ -30,11 +25,12 @@ extern "C" {
 #include "pg/high_water.hpp"
 #include "pg/mark_book.hpp"
 #include "pg/node_floor.hpp"
+#include "pg/shared_state.hpp"
 #include "pg/wait.hpp"
 
 namespace flakeid::pg {
 
-FLAKEID_NO_DESTRUCTOR(MarkOrigin);
+FLAKEID_NO_DESTRUCTOR(Result<Generator>);
 FLAKEID_NO_DESTRUCTOR(Renewal);
 FLAKEID_NO_DESTRUCTOR(Generator);
 
@@ -42,13 +38,32 @@ namespace {
 
 // Moves the slot's state to the first ID of `floor_ms` at least. When the floor is only a
 // little ahead of the clock (a quick restart: the marks run about a second ahead) waits
-// for it, so IDs come at once; further ahead, the generator refuses (FL001) until the
-// clock has passed it, or, under the logical policy, counts on above it.
+// for it (a clock wait in flakeid_status()), so IDs come at once; further ahead, the generator
+// refuses (FL001) until the clock has passed it, or, under the logical policy, counts on above it.
 void raise_state(const Generator& generator, StateSlot* slot, std::int64_t floor_ms,
                  std::int64_t tolerance_ms) {
   Generator::advance(slot->state, generator.value_at_ms(floor_ms));
   const std::int64_t ahead = floor_ms - wall_clock_ms();
-  if (ahead > 0 && ahead <= kReservationAheadMs + tolerance_ms) wait_until(floor_ms);
+  if (ahead > 0 && ahead <= kReservationAheadMs + tolerance_ms) {
+    // The clock is behind IDs already issued: a clock wait, counted as the generator's are.
+    slot->counters.clock_waits.fetch_add(1, std::memory_order_relaxed);
+    wait_until(floor_ms);
+  }
+}
+
+// Honours a database mark raised from outside this server: raises the outside floor and,
+// when it rose, every state in use, so sessions of every layout and database already
+// making IDs stay above it too.
+void honour_outside_mark(std::int64_t mark_ms) {
+  if (!raise_outside_floor(mark_ms)) return;
+  StateTable* table = shared_state_table();
+  const std::uint32_t used = table->used.load(std::memory_order_acquire);
+  for (std::uint32_t i = 0; i < used; ++i) {
+    StateSlot& slot = table->slots[i];
+    // Node ids 0 fit every layout, so this cannot fail; only the state's layout counts.
+    const Result<Generator> reader = Generator::create(slot.layout, slot.epoch_ms, 0, 0, {});
+    Generator::advance(slot.state, reader.value.value_at_ms(mark_ms));
+  }
 }
 
 }  // namespace
@@ -59,8 +74,10 @@ std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int6
   const std::int64_t database_mark = database_mark_value(sequence);
   database_mark_unlock(sequence, AccessShareLock);
   const std::int64_t server_mark = server_reserved_ms();
-  const MarkOrigin origin = mark_book_look(MyDatabaseId, database_mark, server_mark);
-  raise_state(generator, slot, std::max(node_floor, origin.outside_ms), tolerance_ms);
+  if (mark_is_floor(MyDatabaseId, database_mark, server_mark, wall_clock_ms())) {
+    honour_outside_mark(database_mark);
+  }
+  raise_state(generator, slot, std::max(node_floor, outside_floor_ms()), tolerance_ms);
   return std::min(database_mark, server_mark);
 }
 
@@ -71,20 +88,25 @@ Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int6
   const Oid sequence = database_mark_lock(ShareUpdateExclusiveLock, false);
   const std::int64_t database_mark = database_mark_value(sequence);
   std::int64_t server_mark = server_reserved_ms();
-  const MarkOrigin origin = mark_book_look(MyDatabaseId, database_mark, server_mark);
+  if (mark_is_floor(MyDatabaseId, database_mark, server_mark, wall_clock_ms())) {
+    honour_outside_mark(database_mark);
+  }
   Renewal renewal;
-  if (origin.outside_ms > issued_ms) {
+  const std::int64_t outside_floor = outside_floor_ms();
+  if (outside_floor > issued_ms) {
     database_mark_unlock(sequence, ShareUpdateExclusiveLock);
-    raise_state(generator, slot, origin.outside_ms, tolerance_ms);
+    raise_state(generator, slot, outside_floor, tolerance_ms);
     renewal.retry = true;
     return renewal;
   }
   std::int64_t database_reserved = database_mark;
   if (issued_ms >= database_mark) {
     database_reserved = issued_ms + kReservationAheadMs;
+    // The server's mark first: no value this server writes into a database's mark is ever
+    // above it (mark_book.hpp).
     server_mark = server_mark_cover(database_reserved);
     note_server_reserved(server_mark);
-    mark_book_note(MyDatabaseId, database_reserved, origin.outside_ms);
+    mark_book_note(MyDatabaseId, database_reserved);
     database_mark_set(sequence, database_reserved);
   }
   // The commit of a transaction with an id flushes the WAL, and with it the mark, whether

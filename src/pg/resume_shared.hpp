@@ -19,7 +19,6 @@ struct DatabaseMarkEntry {
   Oid database;              // InvalidOid: a free entry
   std::int64_t written_ms;   // the value this server last wrote there
   std::int64_t previous_ms;  // the one before, still there until the new one is written
-  std::int64_t outside_ms;   // the highest value seen there that this server had not written
 };
 
 // The answer of the one background worker awaited at a time (mark_scan.cpp).
@@ -39,9 +38,15 @@ struct ResumeShared {
   // of the server (or its promotion) is at or above it. Found once per start.
   bool node_floor_known;
   std::int64_t node_floor_ms;
+  // The outside floor: the highest value any database's mark was seen to hold from outside
+  // this server (pg_restore, setval()) since it started. Every state is kept above it.
+  std::int64_t outside_floor_ms;
   // The server's mark file as last written: no ID of this server is at or above it, and no
   // value this server wrote into a database's mark either.
   std::int64_t server_reserved_ms;
+  // Until when values this server wrote into a database's mark may be missing from the
+  // book (mark_book.cpp): the highest such value written while the book was full.
+  std::int64_t book_full_until_ms;
   std::uint64_t last_ticket;
   ScanAnswer scan;
   DatabaseMarkEntry databases[kDatabases];

@@ -403,7 +403,7 @@ void settings_init() noexcept {
               nullptr},
              &clock_tolerance_ms, kToleranceDefaultMs, check_marked<&clock_tolerance_ms>,
              assign_marked<Setting::kClockToleranceMs>);
-  define_enum({kPolicyName, PGC_SUSET, clock_policy_accepts}, Setting::kClockPolicy,
+  define_enum({kPolicyName, PGC_SIGHUP, clock_policy_accepts}, Setting::kClockPolicy,
               {"What to do when the clock is behind the last ID: wait for it, or count on "
                "logically.",
                "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
@@ -411,7 +411,7 @@ void settings_init() noexcept {
                "clock."},
               &clock_policy, kPolicyWait, kClockPolicies, kClockPoliciesAndMarkers,
               check_marked<&clock_policy>, assign_marked<Setting::kClockPolicy>);
-  define_int({kMaxLeadName, PGC_SUSET, int_accepts, 0, kMaxLeadMaxMs, GUC_UNIT_MS},
+  define_int({kMaxLeadName, PGC_SIGHUP, int_accepts, 0, kMaxLeadMaxMs, GUC_UNIT_MS},
              Setting::kMaxClockLeadMs,
              {"Under the logical clock policy, how far IDs may run ahead of the clock.", nullptr},
              &max_clock_lead_ms, kMaxLeadDefaultMs, check_marked<&max_clock_lead_ms>,
@@ -454,8 +454,11 @@ std::int64_t epoch_setting_ms() {
 ClockPolicy clock_policy_setting() {
   ClockPolicy policy;
   policy.tolerance_ms = clock_tolerance_ms;
-  policy.max_lead_ms = clock_policy == kPolicyLogical ? max_clock_lead_ms : 0;
   return policy;
+}
+
+std::int64_t clock_lead_setting() {
+  return clock_policy == kPolicyLogical ? max_clock_lead_ms : 0;
 }
 
 // The node ids of the current settings, from the environment where they are -1.

@@ -66,6 +66,11 @@ const Rejection* rejected_setting(SettingSet uses);
 const Layout& layout_setting();
 std::int64_t epoch_setting_ms();
 ClockPolicy clock_policy_setting();
+
+// How far the server's clock policy lets IDs run ahead of the clock, in ms: 0 under
+// flakeid.clock_policy = wait, flakeid.max_clock_lead_ms under logical. A server setting:
+// the generator puts it in force for every state through the shared ClockLead.
+std::int64_t clock_lead_setting();
 NodeId datacenter_id_setting();
 NodeId machine_id_setting();
 

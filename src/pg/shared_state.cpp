@@ -3,7 +3,7 @@
 // It must work right after CREATE EXTENSION, without a restart, so it cannot rely on
 // shared_preload_libraries. Up to PostgreSQL 16 the first backend that needs the table
 // carves it out of the main segment with ShmemInitStruct, under AddinShmemInitLock: the
-// server keeps about 100 kB spare for such late requests, and flakeid takes about 12 kB.
+// server keeps about 100 kB spare for such late requests, and flakeid takes about 10 kB.
 // When the library is preloaded, it asks for the room up front instead. From 17 on, the
 // DSM registry gives a named segment to the first backend that asks.
 #include "pg/shared_state.hpp"

@@ -1,6 +1,9 @@
 // flakeid_status(): what the generator has done since the server started.
 #include "pg/guard.hpp"
 
+#include <algorithm>
+
+#include "core/clock.hpp"
 #include "core/generator.hpp"
 #include "pg/generate.hpp"
 #include "pg/high_water.hpp"
@@ -12,7 +15,6 @@
 
 namespace flakeid::pg {
 
-FLAKEID_NO_DESTRUCTOR(ClockPolicy);
 FLAKEID_NO_DESTRUCTOR(Result<Generator>);
 
 namespace {
@@ -22,6 +24,13 @@ Datum timestamptz_datum(std::int64_t unix_ms) {
   TimestampTz ts;
   if (!unix_ms_to_timestamptz(unix_ms, &ts)) ts = DT_NOEND;
   return TimestampTzGetDatum(ts);
+}
+
+// An interval Datum of `ms` milliseconds.
+Datum interval_datum(std::int64_t ms) {
+  Interval* interval = static_cast<Interval*>(palloc0(sizeof(Interval)));
+  interval->time = ms * 1000;
+  return IntervalPGetDatum(interval);
 }
 
 // A layout as text: its preset name, or "T,D,M,S".
@@ -49,7 +58,8 @@ struct StatusScan {
 };
 FLAKEID_NO_DESTRUCTOR(StatusScan);
 
-// flakeid_status(): one row per layout and epoch in use on the server.
+// flakeid_status(): one row per layout and epoch in use on the server. clock_lead: how far
+// the state's last ID is ahead of the clock now (0 when it is not).
 Datum status(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
     // It shows the session's node ids and clock policy.
@@ -60,9 +70,10 @@ Datum status(FunctionCallInfo fcinfo) {
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
     static const Oid kTypes[] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID, INT8OID,
                                  INT8OID, INT8OID,        TIMESTAMPTZOID, INT4OID, TEXTOID,
-                                 INT4OID, TEXTOID,        TEXTOID,        INT8OID};
+                                 INT4OID, TEXTOID,        TEXTOID,        INT8OID, INTERVALOID};
     funcctx->tuple_desc = result_tupdesc(fcinfo, kTypes);
     generator_flush_counters();
+    generator_publish_clock_lead();
     StatusScan* scan = static_cast<StatusScan*>(palloc0(sizeof(StatusScan)));
     scan->table = shared_state_table();
     scan->high_water_ms = high_water_read();
@@ -76,7 +87,7 @@ Datum status(FunctionCallInfo fcinfo) {
   if (funcctx->call_cntr >= funcctx->max_calls) SRF_RETURN_DONE(funcctx);
   const StatusScan* scan = static_cast<const StatusScan*>(funcctx->user_fctx);
   const StateSlot& slot = scan->table->slots[funcctx->call_cntr];
-  const ClockPolicy policy = clock_policy_setting();
+  const std::int64_t lead_ms = scan->table->clock_lead.in_force();
   const SlotCounters& c = slot.counters;
   Datum values[] = {
       layout_datum(slot.layout),
@@ -91,8 +102,9 @@ Datum status(FunctionCallInfo fcinfo) {
       CStringGetTextDatum(node_id_source_name(scan->datacenter.source)),
       Int32GetDatum(static_cast<int32>(scan->machine.value)),
       CStringGetTextDatum(node_id_source_name(scan->machine.source)),
-      CStringGetTextDatum(policy.max_lead_ms > 0 ? "logical" : "wait"),
+      CStringGetTextDatum(lead_ms > 0 ? "logical" : "wait"),
       Int64GetDatum(static_cast<std::int64_t>(shared_state_size())),
+      interval_datum(std::max<std::int64_t>(0, last_issued_ms(slot) - wall_clock_ms())),
   };
   SRF_RETURN_NEXT(funcctx, make_record(funcctx->tuple_desc, values));
 }

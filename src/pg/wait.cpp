@@ -5,10 +5,12 @@
 
 namespace flakeid::pg {
 
-// It sleeps on the latch while more than a millisecond is left, then in short naps, and
-// spins on the clock for the last few microseconds, so a backend at the layout's ceiling
-// neither burns its core nor oversleeps the next millisecond.
-void wait_until(std::int64_t until_ms) {
+// It sleeps on the latch while more than a millisecond is left, then in a short nap. With
+// spin_at_end the nap ends early and the last few microseconds spin on the clock, so a
+// single ID neither burns its core nor oversleeps the next millisecond; without, it sleeps
+// to the end (a bulk call, which must not hold a core nor win every millisecond from the
+// callers waiting beside it).
+void wait_until(std::int64_t until_ms, bool spin_at_end) {
   constexpr std::int64_t kSpinUs = 60;  // about the timer slack of a short sleep
   const std::int64_t until_us = until_ms * 1000;
   while (true) {
@@ -19,6 +21,8 @@ void wait_until(std::int64_t until_ms) {
       (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, left_us / 1000 - 1,
                       PG_WAIT_EXTENSION);
       ResetLatch(MyLatch);
+    } else if (!spin_at_end) {
+      pg_usleep(left_us);
     } else if (left_us > kSpinUs) {
       pg_usleep(left_us - kSpinUs);
     } else {

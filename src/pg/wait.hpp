@@ -9,7 +9,8 @@
 namespace flakeid::pg {
 
 // Waits until the wall clock reads `until_ms`, holding no lock, interruptibly (a cancel
-// or statement_timeout ends it with an error).
-void wait_until(std::int64_t until_ms);
+// or statement_timeout ends it with an error). With `spin_at_end`, the last microseconds
+// spin on the clock instead of sleeping, so the caller is not late for the millisecond.
+void wait_until(std::int64_t until_ms, bool spin_at_end = false);
 
 }  // namespace flakeid::pg

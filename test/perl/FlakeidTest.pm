@@ -14,7 +14,7 @@ use Time::HiRes qw(time);
 
 our @EXPORT = qw(
   require_libfaketime set_clock start_faked clock_offset
-  logical_settings attempt attempts_then_next_ids id_order_counts
+  set_clock_policy attempt attempts_then_next_ids id_order_counts
   pgbench_insert_script start_pgbench state_table_path expected_state_table_path
   try_sql fill_sql start_session finish_session);
 
@@ -80,12 +80,35 @@ sub clock_offset
 	return $server - ($before + time) / 2;
 }
 
-# The session settings of the logical clock policy with a lead of 2 hours.
-sub logical_settings
+# Puts the server's clock policy in force: 'logical' with a lead ('2h'), or 'wait'.
+# ALTER SYSTEM and a reload (the policy is a server setting), then waits until new
+# sessions have it (before the library loads, as a placeholder: empty once reset);
+# sessions already open take it at their next statement.
+sub set_clock_policy
 {
-	return q{
-	SET flakeid.clock_policy = 'logical';
-	SET flakeid.max_clock_lead_ms = '2h';};
+	my ($node, $policy, $lead) = @_;
+	if ($policy eq 'wait')
+	{
+		$node->safe_psql(
+			'postgres', q{
+			LOAD 'flakeid';
+			ALTER SYSTEM RESET flakeid.clock_policy;
+			ALTER SYSTEM RESET flakeid.max_clock_lead_ms;});
+	}
+	else
+	{
+		$node->safe_psql(
+			'postgres', qq{
+			LOAD 'flakeid';
+			ALTER SYSTEM SET flakeid.clock_policy = '$policy';
+			ALTER SYSTEM SET flakeid.max_clock_lead_ms = '$lead';});
+	}
+	$node->safe_psql('postgres', 'SELECT pg_reload_conf()');
+	$node->poll_query_until('postgres',
+		"SELECT coalesce(nullif(current_setting('flakeid.clock_policy', true), ''), 'wait') = "
+		  . "'$policy'")
+	  or die "the clock policy $policy did not come into force";
+	return;
 }
 
 # One session's try to insert $n IDs of $phase into t: ('ok', $n) or ('error', SQLSTATE).

@@ -8,6 +8,12 @@
 # and the first ID past it, which needs a new one, is a clear error (a file-access
 # SQLSTATE, a message naming the file, a hint); the session stays usable, and IDs come
 # again, above the earlier ones, once the file is writable again.
+#
+# A file that does not name this server (here, one of flakeid 1.1's format, the mark
+# alone) cannot vouch for the IDs of the databases: after a start, the marks of every
+# database are read instead, each by a background worker, and the file is written anew
+# as this server's. Without a worker slot to read them, no ID (FL008, a hint); with one
+# again, IDs resume.
 use strict;
 use warnings FATAL => 'all';
 
@@ -114,14 +120,41 @@ for my $case (sort keys %damaged)
 	ok($id ne '' && $id > $last, "a mark file $case: with the good file back, IDs resume above the last");
 }
 
-# flakeid 1.1's file (the mark alone) still reads; the next write is of format 3.
-my $mark = $node->safe_psql('postgres', 'SELECT flakeid_next() IS NOT NULL');
-$good = slurp_file($file);
-put_file(substr($good, 0, 20) . "\n");
+# A second database, with a mark of its own 12 s ahead of the clock (its IDs, as if made on
+# a server with a fast clock; the refusal without workers takes 5 s); then the file of
+# flakeid 1.1: the mark alone, 0.
+$node->safe_psql('postgres', 'CREATE DATABASE other');
+my $ahead = $node->safe_psql(
+	'other', q{
+	CREATE EXTENSION flakeid;
+	SELECT setval('flakeid_high_water', (extract(epoch FROM clock_timestamp()) * 1000)::bigint + 12000)});
+$node->append_conf('postgresql.conf', 'max_worker_processes = 0');
+$node->stop;
+PostgreSQL::Test::Utils::append_to_file($file . '.old', sprintf("%020d\n", 0));
+rename $file . '.old', $file or die "rename: $!";
+$node->start;
+($ret, $out, $err) = $node->psql(
+	'postgres', q{
+	\set VERBOSITY verbose
+	SELECT flakeid_next();});
+like($err, qr/ERROR:  FL008: flakeid could not read the high-water mark of database/,
+	'a file that does not name this server, and no worker slot: FL008');
+like($err, qr/HINT:  Raise max_worker_processes/, 'with a hint');
+$node->adjust_conf('postgresql.conf', 'max_worker_processes', '8');
 $node->restart;
-my ($id) = try_next(0);
-isnt($id, '', "flakeid 1.1's mark file is read after a restart");
-like(slurp_file($file), qr/^\d{20} 3 /, 'and replaced by one of format 3');
+($ret, $out, $err) = $node->psql(
+	'postgres', q{
+	\set VERBOSITY verbose
+	SELECT flakeid_next();});
+like($err, qr/ERROR:  FL001: /,
+	"with workers again, the other database's mark, ahead of the clock, is read: refused (FL001)");
+like(slurp_file($node->logfile), qr/flakeid read the high-water marks of 4 databases: the highest is $ahead/,
+	'the server log names what was read');
+my ($file_mark) = slurp_file($file) =~ /^(\d{20}) 3 0*$system 00000001 /;
+cmp_ok($file_mark // 0, '>=', $ahead, 'the file is written anew, as this server\'s, with that mark');
+sleep 0.1 while Time::HiRes::time() * 1000 < $ahead + 100;
+is($node->safe_psql('postgres', "SELECT flakeid_next() > $before"),
+	't', 'once the clock has passed it, IDs resume above the earlier ones');
 
 $node->stop;
 done_testing();

@@ -119,11 +119,6 @@ ok($outcome eq 'FL001' || $outcome eq 'ok',
 $outcome = insert_batch('pa', 'second layout', 20000, $twitter);
 refused_or_above('pa', 'second layout', $outcome,
 	'(a) crash, clock 2 s back, a second layout');
-$outcome = insert_batch('pa', 'second layout, logical', 20000,
-	$twitter . logical_settings());
-is($outcome, 'ok', '(a) under the logical policy, IDs are issued');
-refused_or_above('pa', 'second layout, logical', $outcome,
-	'(a) the logical IDs');
 
 # pb: twitter with the default epoch first, then twitter with the 2024 epoch of its IDs.
 $outcome = insert_batch('pb', 'first epoch', 1000, $twitter);
@@ -132,6 +127,15 @@ ok($outcome eq 'FL001' || $outcome eq 'ok',
 $outcome = insert_batch('pb', 'second epoch', 20000, $epoch_2024);
 refused_or_above('pb', 'second epoch', $outcome,
 	'(b) crash, clock 2 s back, a second epoch');
+
+# (a) again, under the logical policy (the server's; put in force after (b), whose refusals
+# are the wait policy's FL001, and taken back before (c)): IDs are issued, above the old.
+set_clock_policy($node, 'logical', '2h');
+$outcome = insert_batch('pa', 'second layout, logical', 20000, $twitter);
+is($outcome, 'ok', '(a) under the logical policy, IDs are issued');
+refused_or_above('pa', 'second layout, logical', $outcome,
+	'(a) the logical IDs');
+set_clock_policy($node, 'wait');
 
 # (c) A normal restart with the clock right; database a makes one ID; pc's first call
 # is flakeid_next_ids(0); then NTP steps the clock back (to 1.5 s before pc's last ID).

@@ -86,9 +86,10 @@ is($node->safe_psql('restored', $high_water),
 	$mark, 'the restored flakeid_high_water holds the source mark');
 my ($count, $new_min, $new_ms) = split /\|/, insert_new($node, 'restored', 100);
 is($count, 100, 'new rows in the restored database get IDs from the DEFAULT');
+# The restored mark is a reservation this server made (for src): the shared state is
+# already above every ID under it, so the new IDs need not wait for it, only come above the
+# old ones. (A mark from another server is honoured below, and in test/t/027.)
 cmp_ok($new_min, '>', $old_max, 'new IDs are above the old maximum');
-cmp_ok($new_ms, '>=', $mark,
-	'new IDs have timestamps at or above the restored mark');
 
 # Restore onto another server, database settings included (pg_restore --create): a fresh
 # generator whose first ID in the database must still come above the restored mark.
