@@ -305,6 +305,60 @@ for my $c (@tx_cases) {
 }
 push @md, "";
 
+# ---- fair shares (issue 10) ----
+if ($raw{fair}) {
+  my %fair;
+  for my $k (qw(alone beside)) {
+    $fair{$k} = {
+      tps => median(series('fair', $k, 0)),
+      latency => median(series('fair', $k, 1)),
+      p99 => median(series('fair', $k, 2)),
+      ids => median(series('fair', $k, 3)),
+    };
+  }
+  my ($kept, $slower, $p99_x) =
+    (ratio('fair', 'beside', 'alone', 0), ratio('fair', 'beside', 'alone', 1), ratio('fair', 'beside', 'alone', 2));
+  my %bulk;
+  for my $layout (qw(twitter minimal)) {
+    my $per_ms = $layout eq 'twitter' ? 4096 : 1024;
+    my @ms = series('bulk', $layout, 0);
+    my ($ids) = series('bulk', $layout, 1);
+    my $ms = median(@ms);
+    $bulk{$layout} = {
+      ids => $ids,
+      ms => $ms,
+      floor => defined $ids ? $ids / $per_ms : undef,
+      share => defined $ms && $ms > 0 ? $ids / $per_ms / $ms : undef,
+      rounds => join(', ', map { sprintf '%.0f', $_ } @ms),
+    };
+  }
+  my $fr = () = series('fair', 'alone', 0);
+  push @md, "## Fair shares: a bulk call beside other writers (issue 10)", "",
+    sprintf('Two pgbench clients (`-c 2 -j 2 -T %s`) insert rows through `DEFAULT flakeid_next()` under twitter, alone and while another session runs `SELECT count(*) FROM (SELECT flakeid_next_ids(100000000)) s` flat out on the same state; %d rounds, the order of the two runs alternating; latencies from pgbench\'s per-transaction log. "All IDs a second" counts every ID the server made meanwhile (`flakeid_status()`).',
+      $meta{fair_seconds} // 3, $fr), "",
+    "| the two clients | transactions/s | average latency | p99 latency | all IDs a second |", "|---|--:|--:|--:|--:|",
+    sprintf('| alone | %s | %s ms | %s ms | %s |', commas($fair{alone}{tps} // 0), fmt('%.3f', $fair{alone}{latency}),
+      fmt('%.3f', $fair{alone}{p99}), commas($fair{alone}{ids} // 0)),
+    sprintf('| beside the bulk call | %s (%s%% of alone) | %s ms (%s ×) | %s ms (%s ×) | %s (%s%% of the ceiling) |',
+      commas($fair{beside}{tps} // 0), fmt('%.0f', defined $kept ? 100 * $kept : undef),
+      fmt('%.3f', $fair{beside}{latency}), fmt('%.2f', $slower), fmt('%.3f', $fair{beside}{p99}), fmt('%.2f', $p99_x),
+      commas($fair{beside}{ids} // 0), fmt('%.0f', defined $fair{beside}{ids} ? 100 * $fair{beside}{ids} / $twitter_ceiling : undef)),
+    "",
+    "| target | measured | |", "|---|---|---|",
+    sprintf('| beside a bulk call, the clients keep ≥ 50%% of their transactions a second | %s%% | %s |',
+      fmt('%.0f', defined $kept ? 100 * $kept : undef), verdict($kept, 0.5, 0)),
+    sprintf('| ... and their average latency stays under 3 × | %s × | %s |', fmt('%.2f', $slower), verdict($slower, 3, 1)),
+    (map {
+      my ($layout, $b) = ($_, $bulk{$_});
+      sprintf('| `SELECT count(*) FROM (SELECT flakeid_next_ids(%s)) s`, %s, alone: ≥ 95%% of the ceiling (%s ms) | %s ms = %s%% (rounds: %s ms) | %s |',
+        $b->{ids} // 0, $layout, fmt('%.0f', $b->{floor}), fmt('%.0f', $b->{ms}),
+        fmt('%.1f', defined $b->{share} ? 100 * $b->{share} : undef), $b->{rounds}, verdict($b->{share}, 0.95, 0))
+    } qw(twitter minimal)),
+    "",
+    "A bulk call takes half of what a millisecond has left at a time, and while it sees others take IDs from its state it leaves them the last quarter of each millisecond (README, \"Guarantees\"): beside the clients it makes about three quarters of the ceiling, alone all of it. What the clients lose beside it is mostly CPU: the bulk call keeps one of the machine's cores busy.",
+    "";
+}
+
 push @md, "## Memory", "",
   sprintf('One backend makes %s IDs (`flakeid_next()`, high_throughput); its /proc/PID/status before and after, in kB.', commas($meta{memory_ids})), "",
   "| | VmRSS | RssAnon | RssShmem | VmHWM |", "|---|--:|--:|--:|--:|",

@@ -14,7 +14,8 @@
 # sections (5), BENCH_N calls per timed statement (1000000), BENCH_INSERT_ROWS (1000000),
 # BENCH_PAIR_IDS IDs per backend in the two-backend run (2000000), BENCH_PGBENCH_TX
 # transactions of 10000 calls per pgbench client (30), BENCH_MEMORY_IDS (10000000), BENCH_TX
-# transactions per statement of the settings-per-transaction section (20000).
+# transactions per statement of the settings-per-transaction section (20000); the fair
+# shares section has its own (BENCH_FAIR_*, BENCH_BULK_IDS, below).
 set -euo pipefail
 
 out=$(cd "${1:?usage: bench/run.sh OUTDIR}" && pwd)
@@ -314,6 +315,83 @@ for ((round = 1; round <= rounds; round++)); do
   for ((i = 0; i < ${#tx_cases[@]}; i++)); do
     measure_tx "${tx_cases[(i + round) % ${#tx_cases[@]}]}" "$round"
   done
+done
+
+# ---- fair shares (issue 10): a bulk call alone against the layout's ceiling, and two
+# pgbench clients inserting through DEFAULT flakeid_next() under twitter, alone and beside
+# a bulk call flat out. Sizes: BENCH_FAIR_ROUNDS (3), BENCH_FAIR_SECONDS per pgbench run
+# (3), BENCH_BULK_IDS of the bulk call alone under twitter (20000000; a quarter of it
+# under minimal, a quarter of the IDs per ms).
+fair_rounds=${BENCH_FAIR_ROUNDS:-3}
+fair_seconds=${BENCH_FAIR_SECONDS:-3}
+bulk_ids=${BENCH_BULK_IDS:-20000000}
+echo "fair_seconds	$fair_seconds" >>"$out/meta.tsv"
+sql -c "CREATE TABLE bench_fair (id bigint PRIMARY KEY DEFAULT flakeid_next())"
+echo "INSERT INTO bench_fair DEFAULT VALUES;" >"$dir/fair.sql"
+
+# Times one bulk call alone, streamed in the select list, and records its milliseconds.
+measure_bulk() {
+  local layout=$1 ids=$2 round=$3
+  record bulk "$layout" "$round" "$(sql <<SQL | last_time
+SET flakeid.layout = '$layout';
+\\timing on
+SELECT count(*) FROM (SELECT flakeid_next_ids($ids)) AS s;
+SQL
+  )" "$ids"
+}
+
+# IDs made so far under twitter (flakeid_status(); backends flush their counts each second).
+twitter_ids() { sql -c "SELECT ids_issued FROM flakeid_status() WHERE layout = 'twitter'"; }
+
+# Runs the two clients for fair_seconds, each transaction logged; records tps, the average
+# and the 99th percentile latency (ms), and the IDs a second of the whole server meanwhile.
+measure_clients() {
+  local name=$1 round=$2 log=$dir/fair.log ids0 ids1 t0 t1
+  rm -f "$dir"/fairlog.*
+  sql -c "TRUNCATE bench_fair"
+  ids0=$(twitter_ids) t0=$(date +%s.%N)
+  PGOPTIONS="-c flakeid.layout=twitter" "$bindir/pgbench" -n -c 2 -j 2 -T "$fair_seconds" -l \
+    --log-prefix="$dir/fairlog" -f "$dir/fair.sql" -h "$dir" -p "$port" -U postgres postgres \
+    >"$log" 2>&1 || true
+  ids1=$(twitter_ids) t1=$(date +%s.%N)
+  record fair "$name" "$round" \
+    "$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")" \
+    "$(sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p' "$log")" \
+    "$(cat "$dir"/fairlog.* | awk '{ print $3 }' | sort -n |
+      awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f", v[i] / 1000 }')" \
+    "$(awk -v a="${ids0:-0}" -v b="${ids1:-0}" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')"
+}
+
+# The clients beside a bulk call from a session of its own, cancelled once they are done.
+measure_beside_bulk() {
+  local round=$1
+  PGAPPNAME=flakeid_bulk sql >/dev/null 2>&1 <<'SQL' &
+SET flakeid.layout = 'twitter';
+SELECT count(*) FROM (SELECT flakeid_next_ids(100000000)) AS s;
+SQL
+  local bulk=$!
+  until [ "$(sql -c "SELECT count(*) FROM pg_stat_activity
+                     WHERE application_name = 'flakeid_bulk' AND query LIKE '%flakeid_next_ids%'")" = 1 ]; do
+    sleep 0.05
+  done
+  sleep 0.3
+  measure_clients beside "$round"
+  sql -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'flakeid_bulk'" >/dev/null
+  wait "$bulk" || true
+}
+
+say "fair shares, $fair_rounds rounds: bulk calls alone, and two clients for $fair_seconds s alone and beside one"
+sql -c "SET flakeid.layout = 'twitter'; SELECT count(flakeid_next()) FROM generate_series(1, 1000)" >/dev/null
+for ((round = 1; round <= fair_rounds; round++)); do
+  measure_bulk twitter "$bulk_ids" "$round"
+  measure_bulk minimal $((bulk_ids / 4)) "$round"
+  if ((round % 2)); then
+    measure_clients alone "$round"
+    measure_beside_bulk "$round"
+  else
+    measure_beside_bulk "$round"
+    measure_clients alone "$round"
+  fi
 done
 
 # ---- memory: one backend's RSS around many IDs; the shared memory flakeid takes ----

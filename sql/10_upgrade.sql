@@ -1,6 +1,6 @@
 -- 10_upgrade: the upgrade path from the first version, through the real update scripts
--- flakeid--1.0--1.1.sql and flakeid--1.1--1.2.sql, and DROP EXTENSION / CREATE EXTENSION
--- again.
+-- flakeid--1.0--1.1.sql, flakeid--1.1--1.2.sql and flakeid--1.2--1.3.sql, and DROP
+-- EXTENSION / CREATE EXTENSION again.
 DROP EXTENSION flakeid;
 CREATE EXTENSION flakeid VERSION '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
@@ -25,22 +25,38 @@ SELECT (SELECT min(id) FROM upgraded WHERE made_in = '1.1') >
 -- clock.
 SELECT array_length(proallargtypes, 1) AS status_columns FROM pg_proc
 WHERE proname = 'flakeid_status';
-ALTER EXTENSION flakeid UPDATE;
+ALTER EXTENSION flakeid UPDATE TO '1.2';
 SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
 SELECT array_length(proallargtypes, 1) AS status_columns FROM pg_proc
 WHERE proname = 'flakeid_status';
 SELECT bool_and(clock_lead >= interval '0') AS has_clock_lead FROM flakeid_status();
 -- 1.0's 8 members (the high-water sequence and 7 functions) plus 1.1's 6 make 14 (1.2
--- replaces one): the same as a fresh install below.
+-- replaces one).
 SELECT count(*) AS members FROM pg_depend
+WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid');
+-- The newest version: the members an upgrade leaves are kept by name, to be compared with
+-- a fresh install below.
+ALTER EXTENSION flakeid UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
+CREATE TEMP TABLE upgraded_members AS
+SELECT pg_describe_object(classid, objid, 0) AS member FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid');
 DROP EXTENSION flakeid CASCADE;
 CREATE EXTENSION flakeid;
 SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
-SELECT count(*) AS members FROM pg_depend
-WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
-  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid');
+-- A fresh install and the upgraded one have the same members: none missing, none extra.
+WITH fresh AS (
+  SELECT pg_describe_object(classid, objid, 0) AS member FROM pg_depend
+  WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+    AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid'))
+SELECT 'only after the upgrade' AS side, member FROM upgraded_members
+EXCEPT SELECT 'only after the upgrade', member FROM fresh
+UNION ALL
+(SELECT 'only in a fresh install', member FROM fresh
+ EXCEPT SELECT 'only in a fresh install', member FROM upgraded_members)
+ORDER BY side, member;
 -- The IDs stay above those made before the drop: the shared state lives on.
 SELECT flakeid_next() > (SELECT max(id) FROM upgraded) AS above_before_drop;
 DROP TABLE upgraded;

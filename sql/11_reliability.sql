@@ -90,8 +90,8 @@ SELECT count(*) AS left_in_auto_conf FROM pg_file_settings WHERE name LIKE 'flak
 RESET flakeid.layout;
 
 -- A database that starts making IDs on a busy server does not wait for the server's
--- mark, which the busy database keeps about a second ahead: only the first resume after
--- a start does. Renew the marks here (the sleep makes sure the next ID reaches them) ...
+-- mark, which the busy database keeps about a second ahead: only the node floor of the
+-- start counts. Renew the marks here (the sleep makes sure the next ID reaches them) ...
 SELECT pg_sleep(1.1);
 SELECT flakeid_next() > 0 AS renewed_here;
 SELECT DISTINCT extract(epoch FROM high_water) * 1000 AS mark_ms FROM flakeid_status()
@@ -102,6 +102,15 @@ CREATE EXTENSION flakeid;
 -- ... and the new database's first ID comes at once, below that mark (waiting for the
 -- mark would have given it a time at or above it).
 SELECT timestamp_ms < :mark_ms AS did_not_wait_for_server_mark FROM flakeid_decode(flakeid_next());
+-- A mark set by hand with is_called = false has no value flakeid can read: no ID (55000)
+-- until it is set with is_called = true. A new session finds out at its first ID.
+SELECT setval('flakeid_high_water', 1, false) > 0 AS set_without_value;
+\c regress_flakeid_new
+SELECT flakeid_next();
+\echo :LAST_ERROR_SQLSTATE
+SELECT setval('flakeid_high_water', 1, true) > 0 AS set_with_value;
+\c regress_flakeid_new
+SELECT flakeid_next() > 0 AS made_again;
 -- Without its high-water sequence (taken out of the extension and dropped), flakeid will
 -- not make IDs: it could not protect them. A new session finds out at its first ID.
 ALTER EXTENSION flakeid DROP SEQUENCE flakeid_high_water;

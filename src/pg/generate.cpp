@@ -162,21 +162,40 @@ inline const Active& current() {
   return active;
 }
 
+// What a reservation that issued nothing does: waits out a used-up millisecond, a small
+// clock step back or a short lead (a single ID spins for the last microseconds, not to be
+// late for the next millisecond; a bulk call sleeps, so it does not win every millisecond
+// from the single ones), or raises the step's error.
+void wait_or_report(const Active& a, const Step& step, std::int64_t now_ms, bool single) {
+  SlotCounters& counters = a.slot->counters;
+  flush_counters();
+  if (step.kind == Step::Kind::kWait) {
+    (step.behind_ms > 0 ? counters.clock_waits : counters.sequence_waits)
+        .fetch_add(1, std::memory_order_relaxed);
+    wait_until(step.until_ms, single);
+    return;
+  }
+  if (step.error == Error::kClockMovedBackwards || step.error == Error::kAheadByLead) {
+    counters.clock_errors.fetch_add(1, std::memory_order_relaxed);
+  }
+  report_step_error(step, a.generator, now_ms, a.tolerance_ms, a.lead.lead->in_force());
+}
+
 // Reserves up to `want` IDs from `a`, waiting out used-up milliseconds, small clock steps
 // back and short leads, and renews the durable reservation when the IDs reach it. A
-// failure is an error. `fair`: a bulk call's view of the others on its state, which sets
-// the share of each millisecond it takes; nullptr for a single ID, which takes what it
-// finds.
+// failure is an error. kBulk: a bulk call, whose view of the others on its state (`fair`)
+// sets the share of each millisecond it takes; a single ID takes what it finds, and is
+// compiled apart, with none of the sharing on its path.
+template <bool kBulk>
 Step reserve(const Active& a, std::uint64_t want, FairShare* fair) {
-  SlotCounters& counters = a.slot->counters;
   Request request{want, Share::kAll};
   while (true) {
     std::int64_t now_ms = 0;
-    if (fair != nullptr) request.share = fair->share();
+    if constexpr (kBulk) request.share = fair->share();
     const Step step = a.generator.reserve_with_clock(
         a.slot->state, a.lead, [&now_ms] { return now_ms = wall_clock_ms(); }, request);
     if (likely(step.kind == Step::Kind::kIssued)) {
-      if (fair != nullptr) fair->note(step, now_ms);
+      if constexpr (kBulk) fair->note(step, now_ms);
       const std::int64_t last_ms = a.generator.unix_ms_at(step.first + step.count - 1);
       if (unlikely(last_ms >= reserved_until_ms)) {
         flush_counters();  // about once a second
@@ -187,19 +206,7 @@ Step reserve(const Active& a, std::uint64_t want, FairShare* fair) {
       count_ids(a.slot, step.count);
       return step;
     }
-    flush_counters();
-    if (step.kind == Step::Kind::kWait) {
-      (step.behind_ms > 0 ? counters.clock_waits : counters.sequence_waits)
-          .fetch_add(1, std::memory_order_relaxed);
-      // A single ID spins for the last microseconds, not to be late for the next
-      // millisecond; a bulk call sleeps, so it does not win every millisecond from it.
-      wait_until(step.until_ms, fair == nullptr);
-      continue;
-    }
-    if (step.error == Error::kClockMovedBackwards || step.error == Error::kAheadByLead) {
-      counters.clock_errors.fetch_add(1, std::memory_order_relaxed);
-    }
-    report_step_error(step, a.generator, now_ms, a.tolerance_ms, a.lead.lead->in_force());
+    wait_or_report(a, step, now_ms, !kBulk);
   }
 }
 
@@ -214,7 +221,7 @@ const Active& current_for_write(const char* function) {
 // flakeid_next(): one new ID.
 Datum next(FunctionCallInfo) {
   const Active& a = current_for_write("flakeid_next()");
-  return Int64GetDatum(a.generator.id_at(reserve(a, 1, nullptr).first));
+  return Int64GetDatum(a.generator.id_at(reserve<false>(a, 1, nullptr).first));
 }
 
 // What flakeid_next_ids keeps between calls: the generator it started with, the IDs still
@@ -249,7 +256,7 @@ Datum next_ids(FunctionCallInfo fcinfo) {
   Batch* batch = static_cast<Batch*>(funcctx->user_fctx);
   if (batch->next == batch->end) {
     if (batch->owed == 0) SRF_RETURN_DONE(funcctx);
-    const Step step = reserve(batch->pinned, batch->owed, &batch->fair);
+    const Step step = reserve<true>(batch->pinned, batch->owed, &batch->fair);
     batch->next = step.first;
     batch->end = step.first + step.count;
     batch->owed -= step.count;

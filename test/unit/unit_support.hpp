@@ -35,6 +35,22 @@ inline void PrintTo(Step::Kind kind, std::ostream* os) {
   *os << "Kind(" << static_cast<int>(kind) << ")";
 }
 
+// gtest prints a Share by name.
+inline void PrintTo(Share share, std::ostream* os) {
+  switch (share) {
+    case Share::kAll:
+      *os << "kAll";
+      return;
+    case Share::kHalf:
+      *os << "kHalf";
+      return;
+    case Share::kShared:
+      *os << "kShared";
+      return;
+  }
+  *os << "Share(" << static_cast<int>(share) << ")";
+}
+
 namespace test {
 
 constexpr std::int64_t kEpoch = kDefaultEpochMs;  // 2020-01-01T00:00:00Z
