@@ -305,6 +305,43 @@ bool configuration_files_name(const char* name) noexcept {
   return named;
 }
 
+int configuration_files_entries(const char* prefix, FileEntry* out, int max) noexcept {
+  ConfigVariable* head = nullptr;
+  ConfigVariable* tail = nullptr;
+  if (ConfigFileName == nullptr ||
+      !ParseConfigFile(ConfigFileName, true, nullptr, 0, 0, DEBUG3, &head, &tail) ||
+      !ParseConfigFile(PG_AUTOCONF_FILENAME, false, nullptr, 0, 0, DEBUG3, &head, &tail)) {
+    FreeConfigVariables(head);
+    return 0;
+  }
+  const std::size_t prefix_length = strlen(prefix);
+  int count = 0;
+  for (const ConfigVariable* item = head; item != nullptr; item = item->next) {
+    if (item->name == nullptr || item->value == nullptr ||
+        pg_strncasecmp(item->name, prefix, prefix_length) != 0) {
+      continue;
+    }
+    int at = 0;
+    while (at < count && pg_strcasecmp(out[at].name, item->name) != 0) ++at;
+    if (at == count) {
+      if (count == max) continue;
+      ++count;
+    }
+    FileEntry& entry = out[at];
+    strlcpy(entry.name, item->name, sizeof(entry.name));
+    strlcpy(entry.value, item->value, sizeof(entry.value));
+    strlcpy(entry.file, item->filename != nullptr ? item->filename : "", sizeof(entry.file));
+    entry.line = item->sourceline;
+  }
+  FreeConfigVariables(head);
+  return count;
+}
+
+GucSource setting_source(const char* name) noexcept {
+  const config_generic* found = find_setting(name);
+  return found != nullptr ? found->source : PGC_S_DEFAULT;
+}
+
 void narrow_int_setting(const char* name, int min) noexcept {
   config_generic* defined = find_setting(name);
   if (defined != nullptr && defined->vartype == PGC_INT) {

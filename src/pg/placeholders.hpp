@@ -67,6 +67,22 @@ int unknown_placeholders(const char* prefix, const char* const* known, int count
 // postgresql.auto.conf) set `name` now, as a reload would read them.
 bool configuration_files_name(const char* name) noexcept;
 
+// One entry of the configuration files.
+struct FileEntry {
+  char name[sizeof(Rejection::setting)];
+  char value[sizeof(Rejection::value)];
+  char file[sizeof(Rejection::file)];
+  int line;
+};
+
+// The entries of names under `prefix` ("flakeid.") that the configuration files set now, as
+// a reload reads them (the last one of each name counts), into `out` (at most `max`).
+// Returns how many; 0 when the files cannot be parsed (a reload then changes nothing).
+int configuration_files_entries(const char* prefix, FileEntry* out, int max) noexcept;
+
+// Where the value in force of the setting `name` comes from (PGC_S_DEFAULT if none).
+GucSource setting_source(const char* name) noexcept;
+
 // Sets the lowest value of the integer setting `name` once it is defined: defined with
 // INT_MIN, it admits markers during the takeover; the real bound holds after.
 void narrow_int_setting(const char* name, int min) noexcept;

@@ -27,6 +27,7 @@ struct Rejection {
   RejectionKind kind = RejectionKind::kInvalid;
   GucSource source = PGC_S_DEFAULT;  // where the value came from
   int line = 0;                      // the configuration file's line, when source is a file
+  bool at_reload = false;            // found in the files at a reload, not when flakeid loaded
   char how[8] = "";                  // for SET in a session: "set", "local" or "save"
   char setting[48] = "";             // the setting's name, e.g. "flakeid.layout"
   char value[96] = "";               // the value as it was set (cut to fit)

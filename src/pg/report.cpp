@@ -329,7 +329,9 @@ void describe_fix(const Rejection& r, char* out, std::size_t size) {
   switch (r.source) {
     case PGC_S_FILE:
       snprintf(out, size,
-               "Correct it in the configuration file, then reload (SELECT pg_reload_conf()).");
+               "Correct it in the configuration file (in postgresql.auto.conf: ALTER SYSTEM SET "
+               "or RESET %s, with flakeid loaded), then reload (SELECT pg_reload_conf()).",
+               name);
       return;
     case PGC_S_ARGV:
       snprintf(out, size, "Correct the server's command line and restart the server.");
@@ -386,14 +388,27 @@ void report_rejected_setting(int elevel, const Rejection& rejection) {
       ereport(elevel, (errcode(ERRCODE_FLAKEID_REJECTED_SETTING),
                        errmsg("%s is set to \"%s\", but flakeid has no setting of that name",
                               r.setting, r.value),
-                       errdetail("It was set %s before flakeid was loaded, when PostgreSQL could "
-                                 "not check it. It was surely meant for a flakeid setting, and "
-                                 "flakeid makes and reads no IDs under settings other than the "
-                                 "ones asked for.",
-                                 origin),
+                       errdetail("It was set %s %s. It was surely meant for a flakeid setting, "
+                                 "and flakeid makes and reads no IDs under settings other than "
+                                 "the ones asked for.",
+                                 origin,
+                                 r.at_reload ? "and read at a reload, which ignored it"
+                                             : "before flakeid was loaded, when PostgreSQL "
+                                               "could not check it"),
                        errhint("%s", fix)));
       return;
     default:
+      if (r.at_reload) {
+        ereport(elevel,
+                (errcode(ERRCODE_FLAKEID_REJECTED_SETTING),
+                 errmsg("%s is set to \"%s\", which is not a valid value", r.setting, r.value),
+                 errdetail("%s It is set %s and a reload refused it, leaving the value before it "
+                           "in force. flakeid makes and reads no IDs under settings other than "
+                           "the ones asked for.",
+                           r.reason, origin),
+                 errhint("%s", fix)));
+        return;
+      }
       ereport(elevel,
               (errcode(ERRCODE_FLAKEID_REJECTED_SETTING),
                errmsg("%s is set to \"%s\"%s", r.setting, r.value,

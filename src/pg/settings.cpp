@@ -274,6 +274,92 @@ constexpr char kMaxLeadName[] = "flakeid.max_clock_lead_ms";
 const char* const kNames[] = {kLayoutName,    kEpochName,  kDatacenterIdName, kMachineIdName,
                               kToleranceName, kPolicyName, kMaxLeadName};
 
+// Each setting's checks, in the order of Setting.
+const SettingSpec kSpecs[] = {
+    {kLayoutName, PGC_SUSET, layout_accepts},
+    {kEpochName, PGC_SUSET, epoch_accepts},
+    {kDatacenterIdName, PGC_SIGHUP, int_accepts, kNodeIdFromEnvironment, kNodeIdMax},
+    {kMachineIdName, PGC_SIGHUP, int_accepts, kNodeIdFromEnvironment, kNodeIdMax},
+    {kToleranceName, PGC_SUSET, int_accepts, 0, kToleranceMaxMs, GUC_UNIT_MS},
+    {kPolicyName, PGC_SIGHUP, clock_policy_accepts},
+    {kMaxLeadName, PGC_SIGHUP, int_accepts, 0, kMaxLeadMaxMs, GUC_UNIT_MS}};
+static_assert(std::size(kSpecs) == static_cast<std::size_t>(Setting::kCount));
+
+// The spec of a setting.
+const SettingSpec& spec_of(Setting setting) {
+  return kSpecs[static_cast<unsigned>(setting)];
+}
+
+// Values of the configuration files that this backend cannot apply, as of the last reload
+// it saw (PgReloadTime): a reload of files whose flakeid.* value is invalid, or whose name
+// is no flakeid setting, leaves the earlier value in force where flakeid is loaded
+// (PostgreSQL logs "configuration file contains errors"), and from 17 ALTER SYSTEM writes
+// such values unchecked in a session that has not loaded flakeid. Each one refuses the
+// settings it stands for while the files decide that setting's value.
+struct FileRefusals {
+  bool checked = false;
+  TimestampTz reload_time = 0;
+  int count = 0;
+  Rejection rejection[kMaxStanding];
+  SettingSet settings[kMaxStanding];
+};
+FLAKEID_NO_DESTRUCTOR(FileRefusals);
+FileRefusals file_refusals;
+
+// Reads the flakeid.* values of the configuration files, as a reload has them now, and
+// notes each one that PostgreSQL cannot apply.
+void check_configuration_files() {
+  file_refusals.checked = true;
+  file_refusals.reload_time = PgReloadTime;
+  file_refusals.count = 0;
+  FileEntry entries[kMaxStanding * 2];
+  const int count =
+      configuration_files_entries("flakeid.", entries, static_cast<int>(std::size(entries)));
+  for (int i = 0; i < count && file_refusals.count < kMaxStanding; ++i) {
+    const FileEntry& entry = entries[i];
+    Rejection rejection;
+    rejection.source = PGC_S_FILE;
+    rejection.at_reload = true;
+    rejection.line = entry.line;
+    set_field(rejection.setting, entry.name);
+    set_field(rejection.value, entry.value);
+    set_field(rejection.file, entry.file);
+    SettingSet settings = kAllSettings;
+    const SettingSpec* spec = nullptr;
+    for (unsigned s = 0; s < std::size(kSpecs) && spec == nullptr; ++s) {
+      if (pg_strcasecmp(entry.name, kSpecs[s].name) == 0) {
+        spec = &kSpecs[s];
+        settings = 1u << s;
+      }
+    }
+    if (spec == nullptr) {
+      rejection.kind = RejectionKind::kUnknownName;
+      set_field(rejection.reason, "flakeid has no setting of that name.");
+    } else if (spec->accepts(*spec, entry.value, rejection.reason, sizeof(rejection.reason))) {
+      continue;
+    }
+    file_refusals.rejection[file_refusals.count] = rejection;
+    file_refusals.settings[file_refusals.count++] = settings;
+  }
+}
+
+// The refusal of a configuration file's value among the settings `uses`, while the files
+// decide the value (nothing of a higher priority, such as a SET or ALTER ROLE ... SET,
+// overrides it); checks the files again after each reload.
+const Rejection* file_refusal(SettingSet uses) {
+  if (!file_refusals.checked || file_refusals.reload_time != PgReloadTime) {
+    check_configuration_files();
+  }
+  for (int i = 0; i < file_refusals.count; ++i) {
+    if ((file_refusals.settings[i] & uses) == 0) continue;
+    const Rejection& r = file_refusals.rejection[i];
+    if (r.kind == RejectionKind::kUnknownName || setting_source(r.setting) <= PGC_S_FILE) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
 // Adds a refusal that PostgreSQL keeps no value for, and says so.
 void add_standing(const Rejection& rejection, SettingSet settings) {
   report_rejected_setting(WARNING, rejection);
@@ -372,38 +458,35 @@ NodeId resolve_node_id(int setting, const char* env_name) {
 }  // namespace
 
 void settings_init() noexcept {
-  define_text({kLayoutName, PGC_SUSET, layout_accepts}, Setting::kLayout,
+  define_text(spec_of(Setting::kLayout), Setting::kLayout,
               {"Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
                "Presets: twitter, minimal, single_dc, large_cluster, high_throughput."},
               &layout_text, kDefaultLayoutName.data(),
               check_parsed<kLayoutName, Layout, parse_layout, layout_help>,
               assign_parsed<Setting::kLayout, Layout, &layout_value>);
   define_text(
-      {kEpochName, PGC_SUSET, epoch_accepts}, Setting::kEpoch,
+      spec_of(Setting::kEpoch), Setting::kEpoch,
       {"Epoch of the IDs' timestamps: ISO-8601 with a zone, or Unix milliseconds.", nullptr},
       &epoch_text, "2020-01-01 00:00:00+00",
       check_parsed<kEpochName, std::int64_t, parse_epoch, epoch_help>,
       assign_parsed<Setting::kEpoch, std::int64_t, &epoch_value>);
-  define_int({kDatacenterIdName, PGC_SIGHUP, int_accepts, kNodeIdFromEnvironment, kNodeIdMax},
-             Setting::kDatacenterId,
+  define_int(spec_of(Setting::kDatacenterId), Setting::kDatacenterId,
              {"Datacenter id written into the IDs of this server.",
               "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0."},
              &datacenter_id, kNodeIdFromEnvironment, check_marked<&datacenter_id>,
              assign_marked<Setting::kDatacenterId>);
-  define_int({kMachineIdName, PGC_SIGHUP, int_accepts, kNodeIdFromEnvironment, kNodeIdMax},
-             Setting::kMachineId,
+  define_int(spec_of(Setting::kMachineId), Setting::kMachineId,
              {"Machine id written into the IDs of this server.",
               "-1 takes FLAKEID_MACHINE_ID from the server's environment, else 0."},
              &machine_id, kNodeIdFromEnvironment, check_marked<&machine_id>,
              assign_marked<Setting::kMachineId>);
-  define_int({kToleranceName, PGC_SUSET, int_accepts, 0, kToleranceMaxMs, GUC_UNIT_MS},
-             Setting::kClockToleranceMs,
+  define_int(spec_of(Setting::kClockToleranceMs), Setting::kClockToleranceMs,
              {"How far the clock may step back behind the last ID and be waited out rather than "
               "refused.",
               nullptr},
              &clock_tolerance_ms, kToleranceDefaultMs, check_marked<&clock_tolerance_ms>,
              assign_marked<Setting::kClockToleranceMs>);
-  define_enum({kPolicyName, PGC_SIGHUP, clock_policy_accepts}, Setting::kClockPolicy,
+  define_enum(spec_of(Setting::kClockPolicy), Setting::kClockPolicy,
               {"What to do when the clock is behind the last ID: wait for it, or count on "
                "logically.",
                "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
@@ -411,8 +494,7 @@ void settings_init() noexcept {
                "clock."},
               &clock_policy, kPolicyWait, kClockPolicies, kClockPoliciesAndMarkers,
               check_marked<&clock_policy>, assign_marked<Setting::kClockPolicy>);
-  define_int({kMaxLeadName, PGC_SIGHUP, int_accepts, 0, kMaxLeadMaxMs, GUC_UNIT_MS},
-             Setting::kMaxClockLeadMs,
+  define_int(spec_of(Setting::kMaxClockLeadMs), Setting::kMaxClockLeadMs,
              {"Under the logical clock policy, how far IDs may run ahead of the clock.", nullptr},
              &max_clock_lead_ms, kMaxLeadDefaultMs, check_marked<&max_clock_lead_ms>,
              assign_marked<Setting::kMaxClockLeadMs>);
@@ -439,7 +521,7 @@ const Rejection* rejected_setting(SettingSet uses) {
   for (unsigned s = 0; s < static_cast<unsigned>(Setting::kCount); ++s) {
     if ((uses & (1u << s)) != 0 && held[s].rejected) return &held[s].rejection;
   }
-  return nullptr;
+  return file_refusal(uses);
 }
 
 // Accessors of the parsed settings.
