@@ -2,12 +2,12 @@
 # with the identity of the server that wrote it, a format number and a CRC-32C checksum.
 # A file that is damaged (cut short, a digit changed, emptied) or of a newer format is a
 # data-corruption error (XX001) naming the file, at the first ID after a start and at the
-# first renewal of a running server, and no ID comes until a good file is back. When the
-# server cannot open it, flakeid
-# makes no ID it could not protect: IDs below the reservation already written are covered,
-# and the first ID past it, which needs a new one, is a clear error (a file-access
-# SQLSTATE, a message naming the file, a hint); the session stays usable, and IDs come
-# again, above the earlier ones, once the file is writable again.
+# first renewal of a running server, and no ID comes until a good file is back. A crash
+# between writing a new file and renaming it over the old one leaves the old one in force.
+# When the server cannot open it, flakeid makes no ID it could not protect: IDs below the
+# reservation already written are covered, and the first ID past it, which needs a new one,
+# is a clear error (a file-access SQLSTATE, a message naming the file, a hint); the session
+# stays usable, and IDs come again, above the earlier ones, once the file is writable again.
 #
 # A file that does not name this server (here, one of flakeid 1.1's format, the mark
 # alone) cannot vouch for the IDs of the databases: after a start, the marks of every
@@ -119,6 +119,19 @@ for my $case (sort keys %damaged)
 	my ($id) = try_next(0);
 	ok($id ne '' && $id > $last, "a mark file $case: with the good file back, IDs resume above the last");
 }
+
+# A crash between writing the new file and renaming it over the old one leaves the old file
+# whole and the new one beside it, here cut short: the old one is read, the new one never,
+# and the next write replaces it.
+my $last = $node->safe_psql('postgres', 'SELECT flakeid_next()');
+PostgreSQL::Test::Utils::append_to_file("$file.new", substr(slurp_file($file), 0, 30));
+$node->stop('immediate');
+$node->start;
+my ($after_crash, $crash_err) = try_next(0);
+ok($after_crash ne '' && $after_crash > $last,
+	'a crash left a new file cut short beside the mark file: it is not read, IDs resume above the last')
+  or diag $crash_err;
+ok(!-e "$file.new", 'and the next write renamed a whole new file over the mark file');
 
 # A second database, with a mark of its own 12 s ahead of the clock (its IDs, as if made on
 # a server with a fast clock; the refusal without workers takes 5 s); then the file of
