@@ -157,6 +157,21 @@ void put_marker(const SettingSpec& spec, Slot& slot, int index, RejectionKind ki
   }
 }
 
+// Reads the configuration files as a reload does (postgresql.conf, what it includes, then
+// postgresql.auto.conf) into the list `head`, which the caller frees with
+// FreeConfigVariables. Returns false, with an empty list, when they cannot be parsed.
+bool read_configuration_files(ConfigVariable** head) {
+  ConfigVariable* tail = nullptr;
+  if (ConfigFileName != nullptr &&
+      ParseConfigFile(ConfigFileName, true, nullptr, 0, 0, DEBUG3, head, &tail) &&
+      ParseConfigFile(PG_AUTOCONF_FILENAME, false, nullptr, 0, 0, DEBUG3, head, &tail)) {
+    return true;
+  }
+  FreeConfigVariables(*head);
+  *head = nullptr;
+  return false;
+}
+
 }  // namespace
 
 void placeholder_take_over(const SettingSpec& spec) noexcept {
@@ -289,14 +304,8 @@ int unknown_placeholders(const char* prefix, const char* const* known, int count
 
 bool configuration_files_name(const char* name) noexcept {
   ConfigVariable* head = nullptr;
-  ConfigVariable* tail = nullptr;
-  // As a reload reads them; a file that cannot be parsed counts as naming it still.
-  if (ConfigFileName == nullptr ||
-      !ParseConfigFile(ConfigFileName, true, nullptr, 0, 0, DEBUG3, &head, &tail) ||
-      !ParseConfigFile(PG_AUTOCONF_FILENAME, false, nullptr, 0, 0, DEBUG3, &head, &tail)) {
-    FreeConfigVariables(head);
-    return true;
-  }
+  // A file that cannot be parsed counts as naming it still.
+  if (!read_configuration_files(&head)) return true;
   bool named = false;
   for (const ConfigVariable* item = head; item != nullptr && !named; item = item->next) {
     named = item->name != nullptr && pg_strcasecmp(item->name, name) == 0;
@@ -307,13 +316,7 @@ bool configuration_files_name(const char* name) noexcept {
 
 int configuration_files_entries(const char* prefix, FileEntry* out, int max) noexcept {
   ConfigVariable* head = nullptr;
-  ConfigVariable* tail = nullptr;
-  if (ConfigFileName == nullptr ||
-      !ParseConfigFile(ConfigFileName, true, nullptr, 0, 0, DEBUG3, &head, &tail) ||
-      !ParseConfigFile(PG_AUTOCONF_FILENAME, false, nullptr, 0, 0, DEBUG3, &head, &tail)) {
-    FreeConfigVariables(head);
-    return 0;
-  }
+  if (!read_configuration_files(&head)) return 0;
   const std::size_t prefix_length = strlen(prefix);
   int count = 0;
   for (const ConfigVariable* item = head; item != nullptr; item = item->next) {

@@ -13,6 +13,9 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest qw(reload_and_wait);
 
 # Each setting with an invalid value and a valid one.
 my @settings = (
@@ -80,10 +83,7 @@ sub conf_and_reload
 {
 	my ($node, $lines) = @_;
 	$node->append_conf('postgresql.conf', $lines);
-	my $before = $node->safe_psql('postgres', 'SELECT pg_conf_load_time()');
-	$node->reload;
-	$node->poll_query_until('postgres', "SELECT pg_conf_load_time() > '$before'")
-	  or die 'the reload did not happen';
+	reload_and_wait($node);
 	return;
 }
 

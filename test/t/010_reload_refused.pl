@@ -14,6 +14,9 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest qw(reload_and_wait);
 
 # Each case: the setting, a value PostgreSQL refuses, the message flakeid gives.
 my @cases = (
@@ -21,17 +24,6 @@ my @cases = (
 	[ 'flakeid.machine_id', 'seven', qr/flakeid\.machine_id is set to "seven", which is not a valid value/ ],
 	[ 'flakeid.max_clock_lead_ms', '-5', qr/flakeid\.max_clock_lead_ms is set to "-5", which is not a valid value/ ],
 	[ 'flakeid.machine_idd', '7', qr/flakeid\.machine_idd is set to "7", but flakeid has no setting of that name/ ]);
-
-# Reloads and waits until a new session has seen the reload.
-sub reload_and_wait
-{
-	my ($node) = @_;
-	my $before = $node->safe_psql('postgres', 'SELECT pg_conf_load_time()');
-	$node->reload;
-	$node->poll_query_until('postgres', "SELECT pg_conf_load_time() > '$before'")
-	  or die 'the reload did not happen';
-	return;
-}
 
 # In a new session: 'ID' when flakeid_next() gave one, else the error's first line.
 sub fresh_call
