@@ -37,16 +37,25 @@ sub fresh_call
 }
 
 # Writes `name = 'value'` into postgresql.auto.conf: with ALTER SYSTEM from a session that has
-# not loaded flakeid where PostgreSQL takes it (17 and later, not preloaded), else by hand.
+# not loaded flakeid where PostgreSQL takes it (not preloaded: from 17 always, before 17 when
+# the session holds a placeholder of the name, here from a SET), else by hand.
 sub write_auto_conf
 {
 	my ($node, $preload, $name, $value) = @_;
-	if (!$preload && $node->pg_version >= 17)
+	if (!$preload)
 	{
-		my ($ret, $out, $err) =
-		  $node->psql('postgres', "ALTER SYSTEM SET $name = '$value'", on_error_stop => 0);
-		unlike($err, qr/ERROR/, "ALTER SYSTEM SET $name = '$value' is taken unchecked (17 and later)");
-		return;
+		my ($ret, $out, $err) = $node->psql('postgres',
+			"SET $name = '$value'; ALTER SYSTEM SET $name = '$value'",
+			on_error_stop => 0);
+		if ($node->pg_version >= 17)
+		{
+			unlike($err, qr/ERROR/,
+				"ALTER SYSTEM SET $name = '$value' is taken unchecked (17 and later)");
+			return;
+		}
+		note "before 17, after a SET: ALTER SYSTEM SET $name = '$value' "
+		  . ($err =~ /ERROR/ ? "is refused: $err" : 'is taken unchecked');
+		return if $err !~ /ERROR/;
 	}
 	$node->append_conf('postgresql.auto.conf', "$name = '$value'\n");
 	return;
