@@ -53,7 +53,7 @@ sub write_auto_conf
 				"ALTER SYSTEM SET $name = '$value' is taken unchecked (17 and later)");
 			return;
 		}
-		note "before 17, after a SET: ALTER SYSTEM SET $name = '$value' "
+		diag "before 17, after a SET: ALTER SYSTEM SET $name = '$value' "
 		  . ($err =~ /ERROR/ ? "is refused: $err" : 'is taken unchecked');
 		return if $err !~ /ERROR/;
 	}
