@@ -106,7 +106,7 @@ unit-sanitize: build/unit_tests_sanitized
 # so runs never touch test/fuzz/; a crash or a broken invariant fails the target and leaves
 # the input that caused it in build/fuzz/run_NAME/crash-*.
 FUZZ_CXX = clang++
-FUZZ_NAMES = layout epoch codec
+FUZZ_NAMES = layout epoch codec mark
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz_%)
 FUZZ_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Isrc -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

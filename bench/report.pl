@@ -152,6 +152,24 @@ for my $k (qw(flakeid nextval)) {
   };
 }
 
+# ---- settings per transaction ----
+my @tx_cases = (
+  [session        => '`SET flakeid.layout` once for the session; each transaction calls `flakeid_next()`'],
+  [set_local      => '`SET LOCAL flakeid.layout` in each transaction, then `flakeid_next()`'],
+  [function_set   => 'a function with a `SET flakeid.layout` clause that calls `flakeid_next()`'],
+  [set_local_only => '`SET LOCAL flakeid.layout` alone, no flakeid call (what PostgreSQL itself takes)'],
+);
+my %txr;
+for my $c (@tx_cases) {
+  my @ms = sort { $a <=> $b } series('tx', $c->[0]);
+  my $ms = median(@ms);
+  my $us = sub { defined $_[0] ? $_[0] * 1000 / $meta{tx} : undef };
+  $txr{ $c->[0] } = {
+    us => $us->($ms), min => $us->($ms[0]), max => $us->($ms[-1]),
+    x_session => ratio('tx', $c->[0], 'session'),
+  };
+}
+
 # ---- memory ----
 my %mem;
 for my $k (qw(BEFORE AFTER)) { $mem{$k} = $raw{memory}{$k}{1} // [] }
@@ -274,6 +292,16 @@ for my $k ([flakeid => '`flakeid_next()`'], [nextval => '`nextval()`']) {
 for my $k (qw(flakeid nextval)) {
   push @md, "", "A client of `$k` was aborted by: `$con{$k}{error}` (rates count the transactions that completed)."
     if $con{$k}{aborted} && $con{$k}{error};
+}
+push @md, "";
+
+push @md, "## Settings per transaction", "",
+  sprintf('`CALL` of a procedure that runs %s transactions (it commits after each), one `flakeid_next()` in each under twitter; one session per statement after a warm-up of %s transactions. A change of a setting makes the next call resolve the settings again (generator, state slot, node ids); once the database has resumed, that reads no catalog, no sequence and no mark file.', commas($meta{tx}), commas($meta{tx} / 10)), "",
+  "| each transaction | µs per transaction | min – max | × session setting |", "|---|--:|--:|--:|";
+for my $c (@tx_cases) {
+  my $r = $txr{ $c->[0] };
+  push @md, sprintf '| %s | %s | %s – %s | %s |', $c->[1], fmt('%.2f', $r->{us}), fmt('%.2f', $r->{min}),
+    fmt('%.2f', $r->{max}), fmt('%.2f', $r->{x_session});
 }
 push @md, "";
 

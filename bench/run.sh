@@ -13,7 +13,8 @@
 # BENCH_CALL_ROUNDS interleaved rounds of the per-call table (7), BENCH_ROUNDS of the other
 # sections (5), BENCH_N calls per timed statement (1000000), BENCH_INSERT_ROWS (1000000),
 # BENCH_PAIR_IDS IDs per backend in the two-backend run (2000000), BENCH_PGBENCH_TX
-# transactions of 10000 calls per pgbench client (30), BENCH_MEMORY_IDS (10000000); the fair
+# transactions of 10000 calls per pgbench client (30), BENCH_MEMORY_IDS (10000000), BENCH_TX
+# transactions per statement of the settings-per-transaction section (20000); the fair
 # shares section has its own (BENCH_FAIR_*, BENCH_BULK_IDS, below).
 set -euo pipefail
 
@@ -26,6 +27,7 @@ insert_rows=${BENCH_INSERT_ROWS:-1000000}
 pair_ids=${BENCH_PAIR_IDS:-2000000}
 pgbench_tx=${BENCH_PGBENCH_TX:-30}
 memory_ids=${BENCH_MEMORY_IDS:-10000000}
+tx=${BENCH_TX:-20000}
 port=${FLAKEID_BENCH_PORT:-54339}
 started=$(date +%s)
 
@@ -90,6 +92,7 @@ has_uuidv7=$(sql -c "SELECT to_regprocedure('uuidv7()') IS NOT NULL")
   echo "pair_ids	$pair_ids"
   echo "pgbench_tx	$pgbench_tx"
   echo "memory_ids	$memory_ids"
+  echo "tx	$tx"
   echo "conf	$(echo "$server_conf" | paste -sd ';' | sed 's/;/; /g')"
 } >"$out/meta.tsv"
 
@@ -265,6 +268,52 @@ say "8 backends (pgbench -c 8 -j 2), $rounds rounds of 8 x $pgbench_tx x 10000 c
 for ((round = 1; round <= rounds; round++)); do
   for ((i = 0; i < ${#contention_cases[@]}; i++)); do
     measure_contention "${contention_cases[(i + round) % ${#contention_cases[@]}]}" "$round"
+  done
+done
+
+# ---- settings per transaction: one flakeid_next() per transaction, the layout set once for
+# the session, by SET LOCAL in each transaction, or by the SET clause of a function. Each
+# change of a setting makes the next call resolve the settings again; once the database has
+# resumed, that must cost no catalog lookup, sequence read or mark-file access. A procedure
+# commits after each call, so every iteration is a transaction of its own.
+sql <<'SQL'
+CREATE FUNCTION bench_next_twitter() RETURNS bigint LANGUAGE sql
+  SET flakeid.layout = 'twitter' AS 'SELECT flakeid_next()';
+CREATE PROCEDURE bench_tx(n integer, how text) LANGUAGE plpgsql AS $$
+BEGIN
+  FOR i IN 1..n LOOP
+    IF how IN ('set_local', 'set_local_only') THEN
+      PERFORM set_config('flakeid.layout', 'twitter', true);
+    END IF;
+    IF how = 'function_set' THEN
+      PERFORM bench_next_twitter();
+    ELSIF how <> 'set_local_only' THEN
+      PERFORM flakeid_next();
+    END IF;
+    COMMIT;
+  END LOOP;
+END
+$$;
+SQL
+tx_cases=(session set_local function_set set_local_only)
+
+# Times $tx transactions of one case in a session of its own and records its milliseconds.
+measure_tx() {
+  local name=$1 round=$2 ms
+  ms=$(sql <<SQL | last_time
+SET flakeid.layout = 'twitter';
+CALL bench_tx($((tx / 10)), '$name');
+\\timing on
+CALL bench_tx($tx, '$name');
+SQL
+  )
+  record tx "$name" "$round" "$ms"
+}
+
+say "settings per transaction, $rounds rounds of ${#tx_cases[@]} x $tx transactions"
+for ((round = 1; round <= rounds; round++)); do
+  for ((i = 0; i < ${#tx_cases[@]}; i++)); do
+    measure_tx "${tx_cases[(i + round) % ${#tx_cases[@]}]}" "$round"
   done
 done
 

@@ -6,11 +6,16 @@ SET datestyle = 'ISO, YMD';
 
 -- ---- before the library is loaded ---------------------------------------------------
 -- In a session that has not loaded flakeid yet, PostgreSQL keeps a SET flakeid.x as a
--- placeholder; flakeid checks it when it loads, warns, and keeps the default.
+-- placeholder; flakeid checks it when it loads, warns, and holds it as rejected: SHOW shows
+-- it so, and the functions that use it refuse (14_rejected_settings) until a valid value
+-- replaces it.
 SET flakeid.layout = 'bogus';
 SHOW flakeid.layout;
 LOAD 'flakeid';
 SHOW flakeid.layout;
+SELECT layout FROM flakeid_capacity();
+\echo :LAST_ERROR_SQLSTATE
+RESET flakeid.layout;
 -- The prefix is reserved: a misspelt setting is an error, not a silent placeholder.
 SET flakeid.layuot = 'twitter';
 

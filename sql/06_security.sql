@@ -66,7 +66,8 @@ FROM pg_db_role_setting, unnest(setconfig) AS c WHERE c LIKE 'flakeid.%';
 
 -- ---- a session of the role, before the library is loaded ----------------------------
 -- PostgreSQL accepts a SET of a placeholder it does not know yet; when flakeid loads, it
--- checks who made it, warns, and keeps the default.
+-- checks who made it, warns, and holds the values as rejected (SHOW shows them so): every
+-- function that uses them refuses (FL010), rather than work under the defaults.
 \c - regress_flakeid_user
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
@@ -75,6 +76,12 @@ SET flakeid.epoch = '0';
 SELECT layout, epoch FROM flakeid_capacity();
 SHOW flakeid.layout;
 SHOW flakeid.epoch;
+-- The role cannot RESET what it may not set; RESET ALL, which any role may, ends it.
+RESET flakeid.layout;
+RESET ALL;
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+SELECT layout, epoch FROM flakeid_capacity();
 -- The library cannot be loaded by hand to get round this either.
 LOAD 'flakeid';
 

@@ -19,6 +19,9 @@ LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg) {
 }
 
 LayoutAndEpoch current_layout_and_epoch() {
+  if (const Rejection* rejected = rejected_setting(kLayoutAndEpoch)) {
+    refuse_rejected_setting(*rejected);
+  }
   return {layout_setting(), epoch_setting_ms()};
 }
 

@@ -40,7 +40,8 @@ Datum decoded_record(FunctionCallInfo fcinfo, const LayoutAndEpoch& under) {
       Int32GetDatum(static_cast<int32>(f.machine)),
       Int32GetDatum(static_cast<int32>(f.sequence)),
   };
-  return make_record(result_tupdesc(fcinfo), values);
+  static const Oid kTypes[] = {INT8OID, INT8OID, TIMESTAMPTZOID, INT4OID, INT4OID, INT4OID};
+  return make_record(result_tupdesc(fcinfo, kTypes), values);
 }
 
 // The time an ID was made.

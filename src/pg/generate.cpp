@@ -50,6 +50,9 @@ Active active;
 
 // The settings generation `active` was resolved at (0: never).
 std::uint64_t active_generation = 0;
+// The reload of the configuration files (PgReloadTime) the active generator was resolved
+// after: a reload may bring a value that PostgreSQL refuses and flakeid must not work around.
+TimestampTz active_reload = 0;
 
 // The earlier of this database's and the server's high-water marks, as this backend last
 // saw them: IDs below it are covered by durable reservations; the first ID at or above it
@@ -112,6 +115,10 @@ void publish_clock_lead() {
 // slot above the durable marks the first time this backend uses it.
 void resolve_settings() {
   const std::uint64_t generation = settings_generation();
+  const TimestampTz reload = PgReloadTime;
+  if (const Rejection* rejected = rejected_setting(kAllSettings)) {
+    refuse_rejected_setting(*rejected);
+  }
   const Layout& layout = layout_setting();
   const NodeId datacenter = datacenter_id_setting();
   const NodeId machine = machine_id_setting();
@@ -161,11 +168,14 @@ void resolve_settings() {
   active.lead = table->lead_of(slot);
   active.tolerance_ms = policy.tolerance_ms;
   active_generation = generation;
+  active_reload = reload;
 }
 
 // The active generator, resolved first when a setting has changed.
 inline const Active& current() {
-  if (unlikely(active_generation != settings_generation())) resolve_settings();
+  if (unlikely(active_generation != settings_generation() || active_reload != PgReloadTime)) {
+    resolve_settings();
+  }
   return active;
 }
 

@@ -1,19 +1,16 @@
 // The durable high-water marks, as stored: one per database in the sequence
 // @extschema@.flakeid_high_water (WAL-logged, replicated, dumped), one per server in the
-// file flakeid_high_water of the data directory (fsynced). The hot path never touches
-// them; resume.cpp reads them when a backend starts using a generator state and renews
-// them about once a second.
+// file flakeid_high_water of the data directory (mark_file.cpp: checked, written durably). The hot
+// path never touches them; resume.cpp reads them when a backend starts using a generator state and
+// renews them about once a second.
 #include "pg/high_water.hpp"
 
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
-#include <cstring>
 
 #include "pg/guard.hpp"
+#include "pg/mark_file.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -34,18 +31,11 @@ extern "C" {
 namespace flakeid::pg {
 
 FLAKEID_NO_DESTRUCTOR(ServerMark);
+FLAKEID_NO_DESTRUCTOR(MarkRecord);
 
 namespace {
 
 constexpr const char* kSequenceName = "flakeid_high_water";
-constexpr const char* kServerMarkFile = "flakeid_high_water";
-// The server mark file: the mark, then the server that wrote it (system identifier,
-// timeline, device and inode of the data directory), in fixed-width fields.
-constexpr const char* kServerMarkFormat =
-    "%020" PRId64 " %020" PRIu64 " %08X %016" PRIX64 " %016" PRIX64 "\n";
-constexpr int kServerMarkLength = 20 + 1 + 20 + 1 + 8 + 1 + 16 + 1 + 16 + 1;
-// The format of flakeid 1.0 and 1.1: the mark alone ("%020lld\n").
-constexpr int kOldServerMarkLength = 21;
 
 // The schema flakeid is installed in (get_extension_schema() is exported from 16 on).
 Oid extension_schema(Oid extension) {
@@ -110,83 +100,28 @@ void restore_user(const SavedUser& saved) {
   SetUserIdAndSecContext(saved.user, saved.context);
 }
 
-// Who writes the server mark file: this server's identity as the file records it.
-struct ServerIdentity {
-  std::uint64_t system = 0;
-  std::uint32_t timeline = 0;
-  std::uint64_t device = 0;
-  std::uint64_t inode = 0;
-};
-FLAKEID_NO_DESTRUCTOR(ServerIdentity);
-
-// This server's identity: its system identifier, the timeline it writes WAL on, and the
-// device and inode of its data directory (a copy of the directory has others).
-ServerIdentity this_server() {
-  ServerIdentity id;
-  id.system = GetSystemIdentifier();
-  id.timeline = GetWALInsertionTimeLine();
+// This server's identity as the mark file records it: its system identifier, the
+// timeline it writes WAL on, and the device and inode of its data directory (a copy of the
+// directory has others).
+MarkRecord this_server(std::int64_t mark_ms) {
+  MarkRecord me;
+  me.mark_ms = mark_ms;
+  me.system = GetSystemIdentifier();
+  me.timeline = GetWALInsertionTimeLine();
   struct stat st;
   if (stat(DataDir, &st) == 0) {
-    id.device = static_cast<std::uint64_t>(st.st_dev);
-    id.inode = static_cast<std::uint64_t>(st.st_ino);
+    me.device = static_cast<std::uint64_t>(st.st_dev);
+    me.inode = static_cast<std::uint64_t>(st.st_ino);
   }
-  return id;
+  return me;
 }
 
-// The server mark file, opened and locked (flock) against the other backends.
-int open_server_mark() {
-  const int fd = OpenTransientFile(kServerMarkFile, O_RDWR | O_CREAT | PG_BINARY);
-  if (fd < 0 || flock(fd, LOCK_EX) != 0) {
-    ereport(ERROR,
-            (errcode_for_file_access(),
-             errmsg("could not open and lock flakeid's mark file \"%s\": %m", kServerMarkFile),
-             errhint("flakeid keeps the server's high-water mark in the data directory, "
-                     "which the server must be able to write.")));
-  }
-  return fd;
-}
-
-// Unlocks and closes the server mark file.
-void close_server_mark(int fd) {
-  (void)flock(fd, LOCK_UN);
-  CloseTransientFile(fd);
-}
-
-// The contents of an open server mark file.
-ServerMark parse_server_mark(int fd) {
-  char text[kServerMarkLength + 2] = {0};
-  const ssize_t length = pg_pread(fd, text, kServerMarkLength + 1, 0);
-  ServerMark found;
-  std::int64_t mark = 0;
-  ServerIdentity id;
-  unsigned int timeline = 0;
-  if (length == kServerMarkLength &&
-      sscanf(text, "%" SCNd64 " %" SCNu64 " %X %" SCNx64 " %" SCNx64, &mark, &id.system, &timeline,
-             &id.device, &id.inode) == 5) {
-    const ServerIdentity me = this_server();
-    found.mark_ms = mark;
-    found.this_server = id.system == me.system && timeline == me.timeline &&
-                        id.device == me.device && id.inode == me.inode;
-  } else if (length == kOldServerMarkLength && sscanf(text, "%" SCNd64, &mark) == 1) {
-    found.mark_ms = mark;  // flakeid 1.1's format: a mark, but no word on who wrote it
-  }
-  return found;
-}
-
-// Writes the mark with this server's identity into an open mark file, synced before any
-// ID it covers is handed out.
-void write_server_mark(int fd, std::int64_t mark_ms) {
-  const ServerIdentity me = this_server();
-  char text[kServerMarkLength + 1];
-  snprintf(text, sizeof(text), kServerMarkFormat, mark_ms, me.system, me.timeline, me.device,
-           me.inode);
-  // One sector, written in place.
-  if (pg_pwrite(fd, text, kServerMarkLength, 0) != kServerMarkLength || pg_fsync(fd) != 0) {
-    ereport(ERROR, (errcode_for_file_access(),
-                    errmsg("could not write flakeid's mark file \"%s\": %m", kServerMarkFile),
-                    errhint("flakeid keeps the server's high-water mark in the data directory, "
-                            "which must have room and be writable by the server.")));
-  }
+// Whether the mark file was written by this server: of the current format (an older one
+// names no server, or cannot be checked), with this server's identity.
+bool written_here(const MarkFile& file) {
+  const MarkRecord me = this_server(0);
+  return file.checked && file.record.system == me.system && file.record.timeline == me.timeline &&
+         file.record.device == me.device && file.record.inode == me.inode;
 }
 
 }  // namespace
@@ -246,28 +181,29 @@ std::int64_t high_water_read() {
 }
 
 ServerMark server_mark_read() {
-  const int fd = open_server_mark();
-  const ServerMark found = parse_server_mark(fd);
-  close_server_mark(fd);
+  const MarkFile file = mark_file_read();
+  ServerMark found;
+  found.mark_ms = file.record.mark_ms;
+  found.this_server = written_here(file);
   return found;
 }
 
 std::int64_t server_mark_cover(std::int64_t mark_ms) {
-  const int fd = open_server_mark();
-  std::int64_t mark = parse_server_mark(fd).mark_ms;
+  mark_file_lock();
+  std::int64_t mark = mark_file_read().record.mark_ms;
   if (mark < mark_ms) {
     mark = mark_ms;
-    write_server_mark(fd, mark);
+    mark_file_write(this_server(mark));
   }
-  close_server_mark(fd);
+  mark_file_unlock();
   return mark;
 }
 
 std::int64_t server_mark_claim(std::int64_t floor_ms) {
-  const int fd = open_server_mark();
-  const std::int64_t mark = std::max(parse_server_mark(fd).mark_ms, floor_ms);
-  write_server_mark(fd, mark);
-  close_server_mark(fd);
+  mark_file_lock();
+  const std::int64_t mark = std::max(mark_file_read().record.mark_ms, floor_ms);
+  mark_file_write(this_server(mark));
+  mark_file_unlock();
   return mark;
 }
 

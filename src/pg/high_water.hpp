@@ -1,8 +1,8 @@
 // The durable high-water marks, as stored: reservations of time ahead of the IDs handed
 // out. One per database, in a sequence owned by the extension (PostgreSQL makes it durable
 // in the WAL, replicates it and dumps it); one per server, in a file of the data directory
-// (fsynced before any ID it covers is handed out). What they are for, and when each is
-// read, is resume.cpp's business; this file only reads and writes them.
+// (written anew, synced and renamed into place before any ID it covers is handed out). What they
+// are for, and when each is read, is resume.cpp's business; this file only reads and writes them.
 #pragma once
 
 #include "pg/postgres.hpp"
@@ -40,18 +40,19 @@ std::int64_t high_water_read();
 
 // The server's mark file as found in the data directory.
 struct ServerMark {
-  std::int64_t mark_ms = 0;  // 0 when the file is missing or its mark unreadable
+  std::int64_t mark_ms = 0;  // 0 when there is no file
   // Whether this server wrote it: it names this server's system identifier, timeline and
   // data directory. A file copied with the data directory (a base backup, a standby), or
   // left from before a promotion, does not; nor does one of an older format.
   bool this_server = false;
 };
 
-// Reads the server's mark file (an error when it cannot be opened).
+// Reads the server's mark file: an error when it cannot be read, XX001 when it fails its
+// check (mark_file.hpp).
 ServerMark server_mark_read();
 
-// Makes sure the server's mark is at least `mark_ms`: writes it there (one fsync) when it
-// is below. Returns the mark.
+// Makes sure the server's mark is at least `mark_ms`: writes it there (a new file, synced
+// and renamed over the old) when it is below. Returns the mark.
 std::int64_t server_mark_cover(std::int64_t mark_ms);
 
 // Writes the server's mark file as this server's, with a mark of at least `floor_ms`.

@@ -2,8 +2,8 @@
 #include "pg/guard.hpp"
 
 #include "core/codec.hpp"
+#include "pg/arguments.hpp"
 #include "pg/record.hpp"
-#include "pg/settings.hpp"
 #include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
@@ -14,8 +14,9 @@ namespace {
 
 // flakeid_capacity(): the current layout's limits, with its epoch and the date it ends.
 Datum capacity_of_current(FunctionCallInfo fcinfo) {
-  const Layout& layout = layout_setting();
-  const std::int64_t epoch_ms = epoch_setting_ms();
+  const LayoutAndEpoch current = current_layout_and_epoch();
+  const Layout& layout = current.layout;
+  const std::int64_t epoch_ms = current.epoch_ms;
   const Capacity c = capacity(layout, epoch_ms);
   TimestampTz epoch = 0;
   TimestampTz ends_at = 0;
@@ -37,7 +38,9 @@ Datum capacity_of_current(FunctionCallInfo fcinfo) {
       TimestampTzGetDatum(epoch),
       TimestampTzGetDatum(ends_at),
   };
-  return make_record(result_tupdesc(fcinfo), values);
+  static const Oid kTypes[] = {FLOAT8OID, INT8OID, INT8OID, INT8OID,        TEXTOID,       INT4OID,
+                               INT4OID,   INT4OID, INT4OID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+  return make_record(result_tupdesc(fcinfo, kTypes), values);
 }
 
 // flakeid_layouts(): one row per preset.
@@ -45,7 +48,8 @@ Datum layouts(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-    funcctx->tuple_desc = result_tupdesc(fcinfo);
+    static const Oid kTypes[] = {TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID};
+    funcctx->tuple_desc = result_tupdesc(fcinfo, kTypes);
     funcctx->max_calls = kPresets.size();
     MemoryContextSwitchTo(old);
   }

@@ -9,6 +9,7 @@ extern "C" {
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/lwlock.h"

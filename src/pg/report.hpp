@@ -4,10 +4,12 @@
 
 #include "pg/guard.hpp"
 
+#include <cstddef>
 #include <cstdint>
 
 #include "core/error.hpp"
 #include "core/generator.hpp"
+#include "pg/rejection.hpp"
 
 // flakeid's own SQLSTATEs, class FL.
 #define ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS MAKE_SQLSTATE('F', 'L', '0', '0', '1')
@@ -18,6 +20,8 @@
 #define ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT MAKE_SQLSTATE('F', 'L', '0', '0', '6')
 #define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
 #define ERRCODE_FLAKEID_MARK_UNREADABLE MAKE_SQLSTATE('F', 'L', '0', '0', '8')
+#define ERRCODE_FLAKEID_DECLARATION_MISMATCH MAKE_SQLSTATE('F', 'L', '0', '0', '9')
+#define ERRCODE_FLAKEID_REJECTED_SETTING MAKE_SQLSTATE('F', 'L', '0', '1', '0')
 #define ERRCODE_FLAKEID_SHARED_STATE_FORMAT MAKE_SQLSTATE('F', 'L', '0', '1', '1')
 #define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
 #define ERRCODE_FLAKEID_NODE_CLASH MAKE_SQLSTATE('F', 'L', '0', '1', '3')
@@ -66,5 +70,22 @@ ErrorHelp epoch_help(Error error);
 [[noreturn]] void report_step_error(const Step& step, const Generator& generator,
                                     std::int64_t now_ms, std::int64_t tolerance_ms,
                                     std::int64_t lead_ms);
+
+// Raises the error of a function whose declared result record has `declared` columns where
+// the library fills `filled`.
+[[noreturn]] void report_record_columns(const char* function, int declared, std::size_t filled);
+
+// Raises the error of a result column (1-based `column`, named `name`) declared with the SQL
+// type `declared` where the library fills one of type `filled`.
+[[noreturn]] void report_record_column_type(const char* function, int column, const char* name,
+                                            Oid declared, Oid filled);
+
+// Reports a value of a setting that flakeid holds as rejected (see placeholders.hpp), at
+// `elevel`: what was refused, why, where it was set and how to fix it. As an ERROR, it is
+// the refusal of a function that uses the setting; as a WARNING, the notice when it loads.
+void report_rejected_setting(int elevel, const Rejection& rejection);
+
+// report_rejected_setting() as an ERROR.
+[[noreturn]] void refuse_rejected_setting(const Rejection& rejection);
 
 }  // namespace flakeid::pg

@@ -1,13 +1,21 @@
 // flakeid's settings: definitions, check hooks and the parsed values they leave behind.
 #include "pg/settings.hpp"
 
+extern "C" {
+#include "access/parallel.h"
+}
+
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <new>
 #include <string_view>
 
 #include "core/epoch.hpp"
 #include "core/text.hpp"
+#include "pg/placeholders.hpp"
 #include "pg/report.hpp"
 
 namespace flakeid::pg {
@@ -39,12 +47,62 @@ const config_enum_entry kClockPolicies[] = {
     {"logical", kPolicyLogical, false},
     {nullptr, 0, false},
 };
+// The same with the takeover's markers (see placeholders.hpp), hidden: the options the
+// setting is defined with, until the values set before flakeid was loaded are taken over.
+const config_enum_entry kClockPoliciesAndMarkers[] = {
+    {"wait", kPolicyWait, false},
+    {"logical", kPolicyLogical, false},
+    {"-2147483648", kFirstMarker, true},
+    {"-2147483647", kFirstMarker + 1, true},
+    {"-2147483646", kFirstMarker + 2, true},
+    {"-2147483645", kFirstMarker + 3, true},
+    {"-2147483644", kFirstMarker + 4, true},
+    {"-2147483643", kFirstMarker + 5, true},
+    {"-2147483642", kFirstMarker + 6, true},
+    {"-2147483641", kFirstMarker + 7, true},
+    {nullptr, 0, false},
+};
+static_assert(kMarkers == 8, "kClockPoliciesAndMarkers lists one option per marker");
 
 // The parsed values, set by the assign hooks from what the check hooks parsed.
 Layout layout_value;
 std::int64_t epoch_value = kDefaultEpochMs;
 
-// Stores a parsed value as a GUC "extra", allocated the way the server will free it.
+// The rejected value each setting holds, when it holds one: copied by the assign hooks from
+// the setting's GUC extra, where PostgreSQL keeps it with the value it stands for.
+struct Held {
+  bool rejected = false;
+  Rejection rejection;
+};
+FLAKEID_NO_DESTRUCTOR(Held);
+Held held[static_cast<unsigned>(Setting::kCount)];
+
+// Refusals that PostgreSQL keeps no value for: values it did not apply at all when flakeid
+// was loaded, and flakeid.* names that are no setting. They hold for the process; an
+// unknown name set in a configuration file ends when a reload shows it gone.
+struct Standing {
+  Rejection rejection;
+  SettingSet settings;     // the settings it stands in the way of
+  TimestampTz checked_at;  // when the configuration files last still named it
+};
+FLAKEID_NO_DESTRUCTOR(Standing);
+constexpr int kMaxStanding = 8;
+Standing standing[kMaxStanding];
+int standing_count = 0;
+
+// The text PostgreSQL keeps for a rejected value of a text setting: SHOW shows it, and a
+// parallel worker gets it from its leader, whose check hook then knows it for a rejection.
+constexpr std::string_view kRejectedPrefix = "rejected: ";
+
+// A text setting's GUC extra: its parsed value, or the rejection that stands in its place.
+template <typename T>
+struct Parsed {
+  T value;
+  bool rejected;
+  Rejection rejection;
+};
+
+// Stores a value as a GUC "extra", allocated the way the server will free it.
 template <typename T>
 bool keep_extra(void** extra, const T& value) noexcept {
 #if PG_VERSION_NUM >= 160000
@@ -57,31 +115,325 @@ bool keep_extra(void** extra, const T& value) noexcept {
   return true;
 }
 
+// Replaces the text a check hook was given, allocated the way the server will free it.
+bool replace_text(char** newval, const char* text) noexcept {
+#if PG_VERSION_NUM >= 160000
+  char* copy = guc_strdup(LOG, text);
+  if (copy != nullptr) guc_free(*newval);
+#else
+  char* copy = strdup(text);
+  if (copy != nullptr) free(*newval);
+#endif
+  if (copy == nullptr) return false;
+  *newval = copy;
+  return true;
+}
+
+// Keeps `rejection` as a text setting's value: the text "rejected: <value>", and an extra
+// that says so.
+template <typename T>
+bool keep_rejected_text(const Rejection& rejection, char** newval, void** extra) noexcept {
+  char text[sizeof(rejection.value) + kRejectedPrefix.size()];
+  snprintf(text, sizeof(text), "%.*s%s", static_cast<int>(kRejectedPrefix.size()),
+           kRejectedPrefix.data(), rejection.value);
+  return replace_text(newval, text) && keep_extra(extra, Parsed<T>{T{}, true, rejection});
+}
+
+// The rejection a parallel worker finds in its leader's rejected text value.
+Rejection rejection_from_leader(const char* setting, const char* text, GucSource source) {
+  Rejection rejection;
+  rejection.source = source;
+  set_field(rejection.setting, setting);
+  set_field(rejection.value, text + kRejectedPrefix.size());
+  set_field(rejection.reason,
+            "The session that started this parallel worker holds it as a rejected value.");
+  return rejection;
+}
+
+// Whether a value comes from pg_db_role_setting, applied as a session starts.
+bool stored_per_database_or_role(GucSource source) {
+  return source == PGC_S_GLOBAL || source == PGC_S_DATABASE || source == PGC_S_USER ||
+         source == PGC_S_DATABASE_USER;
+}
+
 // Check hook of a text setting the core parses (flakeid.layout with parse_layout,
 // flakeid.epoch with parse_epoch): keeps the parsed value, or says through `help` why the
-// text was refused and what would be accepted.
-template <typename T, Result<T> (*parse)(std::string_view) noexcept, ErrorHelp (*help)(Error)>
-bool check_parsed(char** newval, void** extra, GucSource) noexcept {
-  const Result<T> parsed = parse(*newval != nullptr ? *newval : "");
+// text was refused and what would be accepted. A takeover's marker, or a rejected value
+// passed on to a parallel worker, is kept as a rejection. So is an invalid value stored
+// with ALTER DATABASE / ROLE ... SET while flakeid was not loaded, which a session where
+// flakeid is already loaded (preloaded) applies as it starts: PostgreSQL would drop it with
+// a WARNING and leave the default in force.
+template <const char* name, typename T, Result<T> (*parse)(std::string_view) noexcept,
+          ErrorHelp (*help)(Error)>
+bool check_parsed(char** newval, void** extra, GucSource source) noexcept {
+  const char* text = *newval != nullptr ? *newval : "";
+  if (const Rejection* marked = marked_rejection(text)) {
+    return keep_rejected_text<T>(*marked, newval, extra);
+  }
+  if (InitializingParallelWorker &&
+      strncmp(text, kRejectedPrefix.data(), kRejectedPrefix.size()) == 0) {
+    return keep_extra(extra, Parsed<T>{T{}, true, rejection_from_leader(name, text, source)});
+  }
+  const Result<T> parsed = parse(text);
+  if (!parsed.ok() && stored_per_database_or_role(source)) {
+    Rejection rejection;
+    rejection.source = source;
+    set_field(rejection.setting, name);
+    set_field(rejection.value, text);
+    set_field(rejection.reason, help(parsed.error).detail);
+    return keep_rejected_text<T>(rejection, newval, extra);
+  }
   if (!parsed.ok()) {
     const ErrorHelp why = help(parsed.error);
     GUC_check_errdetail("%s", why.detail);
     GUC_check_errhint("%s", why.hint);
     return false;
   }
-  return keep_extra(extra, parsed.value);
+  return keep_extra(extra, Parsed<T>{parsed.value, false, Rejection{}});
 }
 
-// Assign hook of a text setting the core parses: takes the value its check hook kept.
-template <typename T, T* value>
+// Assign hook of a text setting the core parses: takes the value its check hook kept, or
+// the rejection that stands in its place.
+template <Setting setting, typename T, T* value>
 void assign_parsed(const char*, void* extra) noexcept {
-  *value = *static_cast<T*>(extra);
+  const Parsed<T>& parsed = *static_cast<const Parsed<T>*>(extra);
+  Held& h = held[static_cast<unsigned>(setting)];
+  h.rejected = parsed.rejected;
+  if (parsed.rejected) {
+    h.rejection = parsed.rejection;
+  } else {
+    *value = parsed.value;
+  }
   ++generation;
 }
 
-// Assign hook of the integer settings: they only need the generator to re-resolve.
-void assign_int(int, void*) noexcept {
+// Check hook of the integer and enum settings: their values are checked by PostgreSQL; a
+// takeover's marker is kept as a rejection, in place of the value in force (`variable`),
+// which stays as it would when PostgreSQL refuses a value.
+template <int* variable>
+bool check_marked(int* newval, void** extra, GucSource) noexcept {
+  const Rejection* marked = marked_rejection(*newval);
+  if (marked == nullptr) return true;  // no extra: not rejected
+  *newval = *variable;
+  return keep_extra(extra, *marked);
+}
+
+// Assign hook of the integer and enum settings: notes whether the value is a rejection, and
+// has the generator resolve the settings again.
+template <Setting setting>
+void assign_marked(int, void* extra) noexcept {
+  Held& h = held[static_cast<unsigned>(setting)];
+  h.rejected = extra != nullptr;
+  if (h.rejected) h.rejection = *static_cast<const Rejection*>(extra);
   ++generation;
+}
+
+// Takeover checks of values set before flakeid was loaded, one per kind of setting.
+bool layout_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) {
+  const Result<Layout> parsed = parse_layout(text);
+  if (!parsed.ok()) strlcpy(why, layout_help(parsed.error).detail, size);
+  return parsed.ok();
+}
+bool epoch_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) {
+  const Result<std::int64_t> parsed = parse_epoch(text);
+  if (!parsed.ok()) strlcpy(why, epoch_help(parsed.error).detail, size);
+  return parsed.ok();
+}
+bool int_accepts(const SettingSpec& spec, const char* text, char* why, std::size_t size) {
+  const char* unit = (spec.flags & GUC_UNIT_MS) != 0 ? " ms" : "";
+  int value = 0;
+  const char* hint = nullptr;
+  if (!parse_int(text, &value, spec.flags, &hint)) {
+    snprintf(why, size, "It is not an integer%s.%s%s", unit[0] != '\0' ? " of a valid unit" : "",
+             hint != nullptr ? " " : "", hint != nullptr ? hint : "");
+    return false;
+  }
+  if (value < spec.min || value > spec.max) {
+    snprintf(why, size, "It is outside the valid range, %d%s to %d%s.", spec.min, unit, spec.max,
+             unit);
+    return false;
+  }
+  return true;
+}
+bool clock_policy_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) {
+  for (const config_enum_entry* option = kClockPolicies; option->name != nullptr; ++option) {
+    if (pg_strcasecmp(text, option->name) == 0) return true;
+  }
+  strlcpy(why, "A clock policy is wait or logical.", size);
+  return false;
+}
+
+// The settings' names, for the templates' parameters and the takeover.
+constexpr char kLayoutName[] = "flakeid.layout";
+constexpr char kEpochName[] = "flakeid.epoch";
+constexpr char kDatacenterIdName[] = "flakeid.datacenter_id";
+constexpr char kMachineIdName[] = "flakeid.machine_id";
+constexpr char kToleranceName[] = "flakeid.clock_tolerance_ms";
+constexpr char kPolicyName[] = "flakeid.clock_policy";
+constexpr char kMaxLeadName[] = "flakeid.max_clock_lead_ms";
+const char* const kNames[] = {kLayoutName,    kEpochName,  kDatacenterIdName, kMachineIdName,
+                              kToleranceName, kPolicyName, kMaxLeadName};
+
+// Each setting's checks, in the order of Setting.
+const SettingSpec kSpecs[] = {
+    {kLayoutName, PGC_SUSET, layout_accepts},
+    {kEpochName, PGC_SUSET, epoch_accepts},
+    {kDatacenterIdName, PGC_SIGHUP, int_accepts, kNodeIdFromEnvironment, kNodeIdMax},
+    {kMachineIdName, PGC_SIGHUP, int_accepts, kNodeIdFromEnvironment, kNodeIdMax},
+    {kToleranceName, PGC_SUSET, int_accepts, 0, kToleranceMaxMs, GUC_UNIT_MS},
+    {kPolicyName, PGC_SIGHUP, clock_policy_accepts},
+    {kMaxLeadName, PGC_SIGHUP, int_accepts, 0, kMaxLeadMaxMs, GUC_UNIT_MS}};
+static_assert(std::size(kSpecs) == static_cast<std::size_t>(Setting::kCount));
+
+// The spec of a setting.
+const SettingSpec& spec_of(Setting setting) {
+  return kSpecs[static_cast<unsigned>(setting)];
+}
+
+// Values of the configuration files that this backend cannot apply, as of the last reload
+// it saw (PgReloadTime): a reload of files whose flakeid.* value is invalid, or whose name
+// is no flakeid setting, leaves the earlier value in force where flakeid is loaded
+// (PostgreSQL logs "configuration file contains errors"), and from 17 ALTER SYSTEM writes
+// such values unchecked in a session that has not loaded flakeid. Each one refuses the
+// settings it stands for while the files decide that setting's value.
+struct FileRefusals {
+  bool checked = false;
+  TimestampTz reload_time = 0;
+  int count = 0;
+  Rejection rejection[kMaxStanding];
+  SettingSet settings[kMaxStanding];
+};
+FLAKEID_NO_DESTRUCTOR(FileRefusals);
+FileRefusals file_refusals;
+
+// Reads the flakeid.* values of the configuration files, as a reload has them now, and
+// notes each one that PostgreSQL cannot apply.
+void check_configuration_files() {
+  file_refusals.checked = true;
+  file_refusals.reload_time = PgReloadTime;
+  file_refusals.count = 0;
+  FileEntry entries[kMaxStanding * 2];
+  const int count =
+      configuration_files_entries("flakeid.", entries, static_cast<int>(std::size(entries)));
+  for (int i = 0; i < count && file_refusals.count < kMaxStanding; ++i) {
+    const FileEntry& entry = entries[i];
+    Rejection rejection;
+    rejection.source = PGC_S_FILE;
+    rejection.at_reload = true;
+    rejection.line = entry.line;
+    set_field(rejection.setting, entry.name);
+    set_field(rejection.value, entry.value);
+    set_field(rejection.file, entry.file);
+    SettingSet settings = kAllSettings;
+    const SettingSpec* spec = nullptr;
+    for (unsigned s = 0; s < std::size(kSpecs) && spec == nullptr; ++s) {
+      if (pg_strcasecmp(entry.name, kSpecs[s].name) == 0) {
+        spec = &kSpecs[s];
+        settings = 1u << s;
+      }
+    }
+    if (spec == nullptr) {
+      rejection.kind = RejectionKind::kUnknownName;
+      set_field(rejection.reason, "flakeid has no setting of that name.");
+    } else if (spec->accepts(*spec, entry.value, rejection.reason, sizeof(rejection.reason))) {
+      continue;
+    }
+    file_refusals.rejection[file_refusals.count] = rejection;
+    file_refusals.settings[file_refusals.count++] = settings;
+  }
+}
+
+// The refusal of a configuration file's value among the settings `uses`, while the files
+// decide the value (nothing of a higher priority, such as a SET or ALTER ROLE ... SET,
+// overrides it); checks the files again after each reload.
+const Rejection* file_refusal(SettingSet uses) {
+  if (!file_refusals.checked || file_refusals.reload_time != PgReloadTime) {
+    check_configuration_files();
+  }
+  for (int i = 0; i < file_refusals.count; ++i) {
+    if ((file_refusals.settings[i] & uses) == 0) continue;
+    const Rejection& r = file_refusals.rejection[i];
+    if (r.kind == RejectionKind::kUnknownName || setting_source(r.setting) <= PGC_S_FILE) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+// Adds a refusal that PostgreSQL keeps no value for, and says so.
+void add_standing(const Rejection& rejection, SettingSet settings) {
+  report_rejected_setting(WARNING, rejection);
+  if (standing_count == kMaxStanding) return;  // the first ones already refuse
+  standing[standing_count++] = {rejection, settings, GetCurrentTimestamp()};
+}
+
+// Defines one setting (`define` calls DefineCustom…Variable), taking over the values set
+// before flakeid was loaded; each one held as rejected is reported as a WARNING, as
+// PostgreSQL reports the values it refuses.
+template <typename Define>
+void define_setting(const SettingSpec& spec, Setting setting, Define define) {
+  placeholder_take_over(spec);
+  define();
+  Rejection lost;
+  const bool was_lost = placeholder_take_over_end(spec, &lost);
+  for (int i = 0; const Rejection* rejected = taken_over_rejection(i); ++i) {
+    report_rejected_setting(WARNING, *rejected);
+  }
+  if (was_lost) add_standing(lost, setting_bit(setting));
+}
+
+// What DefineCustom…Variable takes besides the spec.
+struct Description {
+  const char* short_desc;
+  const char* long_desc;
+};
+
+// Defines a text setting the core parses.
+void define_text(const SettingSpec& spec, Setting setting, Description text, char** variable,
+                 const char* boot, GucStringCheckHook check, GucStringAssignHook assign) {
+  define_setting(spec, setting, [&] {
+    DefineCustomStringVariable(spec.name, text.short_desc, text.long_desc, variable, boot,
+                               spec.context, spec.flags, check, assign, nullptr);
+  });
+}
+
+// Defines an integer setting. It admits the takeover's markers as its lowest value until
+// the values set before flakeid was loaded are taken over, then only its real range.
+void define_int(const SettingSpec& spec, Setting setting, Description text, int* variable, int boot,
+                GucIntCheckHook check, GucIntAssignHook assign) {
+  define_setting(spec, setting, [&] {
+    DefineCustomIntVariable(spec.name, text.short_desc, text.long_desc, variable, boot,
+                            kFirstMarker, spec.max, spec.context, spec.flags, check, assign,
+                            nullptr);
+  });
+  narrow_int_setting(spec.name, spec.min);
+}
+
+// Defines an enum setting. It admits the takeover's markers as hidden options until the
+// values set before flakeid was loaded are taken over, then only `options`.
+void define_enum(const SettingSpec& spec, Setting setting, Description text, int* variable,
+                 int boot, const config_enum_entry* options,
+                 const config_enum_entry* options_and_markers, GucEnumCheckHook check,
+                 GucEnumAssignHook assign) {
+  define_setting(spec, setting, [&] {
+    DefineCustomEnumVariable(spec.name, text.short_desc, text.long_desc, variable, boot,
+                             options_and_markers, spec.context, spec.flags, check, assign, nullptr);
+  });
+  narrow_enum_setting(spec.name, options);
+}
+
+// Whether a standing refusal has ended: an unknown name set in a configuration file, gone
+// from the files after a reload.
+bool standing_ended(Standing& refusal) {
+  if (refusal.rejection.kind != RejectionKind::kUnknownName ||
+      refusal.rejection.source != PGC_S_FILE || PgReloadTime <= refusal.checked_at) {
+    return false;
+  }
+  if (configuration_files_name(refusal.rejection.setting)) {
+    refusal.checked_at = GetCurrentTimestamp();
+    return false;
+  }
+  return true;
 }
 
 // Resolves a node id setting: its own value, or -1 for the environment variable, else 0.
@@ -106,46 +458,70 @@ NodeId resolve_node_id(int setting, const char* env_name) {
 }  // namespace
 
 void settings_init() noexcept {
-  DefineCustomStringVariable(
-      "flakeid.layout",
-      "Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
-      "Presets: twitter, minimal, single_dc, large_cluster, high_throughput.", &layout_text,
-      kDefaultLayoutName.data(), PGC_SUSET, 0, check_parsed<Layout, parse_layout, layout_help>,
-      assign_parsed<Layout, &layout_value>, nullptr);
-  DefineCustomStringVariable(
-      "flakeid.epoch", "Epoch of the IDs' timestamps: ISO-8601 with a zone, or Unix milliseconds.",
-      nullptr, &epoch_text, "2020-01-01 00:00:00+00", PGC_SUSET, 0,
-      check_parsed<std::int64_t, parse_epoch, epoch_help>,
-      assign_parsed<std::int64_t, &epoch_value>, nullptr);
-  DefineCustomIntVariable("flakeid.datacenter_id",
-                          "Datacenter id written into the IDs of this server.",
-                          "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0.",
-                          &datacenter_id, kNodeIdFromEnvironment, kNodeIdFromEnvironment,
-                          kNodeIdMax, PGC_SIGHUP, 0, nullptr, assign_int, nullptr);
-  DefineCustomIntVariable("flakeid.machine_id", "Machine id written into the IDs of this server.",
-                          "-1 takes FLAKEID_MACHINE_ID from the server's environment, else 0.",
-                          &machine_id, kNodeIdFromEnvironment, kNodeIdFromEnvironment, kNodeIdMax,
-                          PGC_SIGHUP, 0, nullptr, assign_int, nullptr);
-  DefineCustomIntVariable(
-      "flakeid.clock_tolerance_ms",
-      "How far the clock may step back behind the last ID and be waited out rather than refused.",
-      nullptr, &clock_tolerance_ms, kToleranceDefaultMs, 0, kToleranceMaxMs, PGC_SUSET, GUC_UNIT_MS,
-      nullptr, assign_int, nullptr);
-  DefineCustomEnumVariable(
-      "flakeid.clock_policy",
-      "What to do when the clock is behind the last ID: wait for it, or count on logically.",
-      "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
-      "logical: go on from the last ID, at most flakeid.max_clock_lead_ms ahead of the clock.",
-      &clock_policy, kPolicyWait, kClockPolicies, PGC_SIGHUP, 0, nullptr, assign_int, nullptr);
-  DefineCustomIntVariable("flakeid.max_clock_lead_ms",
-                          "Under the logical clock policy, how far IDs may run ahead of the clock.",
-                          nullptr, &max_clock_lead_ms, kMaxLeadDefaultMs, 0, kMaxLeadMaxMs,
-                          PGC_SIGHUP, GUC_UNIT_MS, nullptr, assign_int, nullptr);
+  define_text(spec_of(Setting::kLayout), Setting::kLayout,
+              {"Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
+               "Presets: twitter, minimal, single_dc, large_cluster, high_throughput."},
+              &layout_text, kDefaultLayoutName.data(),
+              check_parsed<kLayoutName, Layout, parse_layout, layout_help>,
+              assign_parsed<Setting::kLayout, Layout, &layout_value>);
+  define_text(
+      spec_of(Setting::kEpoch), Setting::kEpoch,
+      {"Epoch of the IDs' timestamps: ISO-8601 with a zone, or Unix milliseconds.", nullptr},
+      &epoch_text, "2020-01-01 00:00:00+00",
+      check_parsed<kEpochName, std::int64_t, parse_epoch, epoch_help>,
+      assign_parsed<Setting::kEpoch, std::int64_t, &epoch_value>);
+  define_int(spec_of(Setting::kDatacenterId), Setting::kDatacenterId,
+             {"Datacenter id written into the IDs of this server.",
+              "-1 takes FLAKEID_DATACENTER_ID from the server's environment, else 0."},
+             &datacenter_id, kNodeIdFromEnvironment, check_marked<&datacenter_id>,
+             assign_marked<Setting::kDatacenterId>);
+  define_int(spec_of(Setting::kMachineId), Setting::kMachineId,
+             {"Machine id written into the IDs of this server.",
+              "-1 takes FLAKEID_MACHINE_ID from the server's environment, else 0."},
+             &machine_id, kNodeIdFromEnvironment, check_marked<&machine_id>,
+             assign_marked<Setting::kMachineId>);
+  define_int(spec_of(Setting::kClockToleranceMs), Setting::kClockToleranceMs,
+             {"How far the clock may step back behind the last ID and be waited out rather than "
+              "refused.",
+              nullptr},
+             &clock_tolerance_ms, kToleranceDefaultMs, check_marked<&clock_tolerance_ms>,
+             assign_marked<Setting::kClockToleranceMs>);
+  define_enum(spec_of(Setting::kClockPolicy), Setting::kClockPolicy,
+              {"What to do when the clock is behind the last ID: wait for it, or count on "
+               "logically.",
+               "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
+               "logical: go on from the last ID, at most flakeid.max_clock_lead_ms ahead of the "
+               "clock."},
+              &clock_policy, kPolicyWait, kClockPolicies, kClockPoliciesAndMarkers,
+              check_marked<&clock_policy>, assign_marked<Setting::kClockPolicy>);
+  define_int(spec_of(Setting::kMaxClockLeadMs), Setting::kMaxClockLeadMs,
+             {"Under the logical clock policy, how far IDs may run ahead of the clock.", nullptr},
+             &max_clock_lead_ms, kMaxLeadDefaultMs, check_marked<&max_clock_lead_ms>,
+             assign_marked<Setting::kMaxClockLeadMs>);
+
+  // A flakeid.* name that is no setting was meant for one: reserving the prefix drops it
+  // with a WARNING, and flakeid would work under a default the name was set to replace.
+  Rejection unknown[kMaxStanding];
+  const int count = unknown_placeholders("flakeid.", kNames, static_cast<int>(std::size(kNames)),
+                                         unknown, kMaxStanding);
+  for (int i = 0; i < count; ++i) add_standing(unknown[i], kAllSettings);
   MarkGUCPrefixReserved("flakeid");
 }
 
 std::uint64_t settings_generation() noexcept {
   return generation;
+}
+
+const Rejection* rejected_setting(SettingSet uses) {
+  for (int i = 0; i < standing_count; ++i) {
+    if ((standing[i].settings & uses) == 0) continue;
+    if (!standing_ended(standing[i])) return &standing[i].rejection;
+    standing[i--] = standing[--standing_count];
+  }
+  for (unsigned s = 0; s < static_cast<unsigned>(Setting::kCount); ++s) {
+    if ((uses & (1u << s)) != 0 && held[s].rejected) return &held[s].rejection;
+  }
+  return file_refusal(uses);
 }
 
 // Accessors of the parsed settings.

@@ -1,6 +1,8 @@
 // flakeid's settings (GUCs): the layout and epoch of a database, and the node ids of the
 // server. Check hooks parse and validate when a value is set; the parsed values are kept
-// here so the hot path never parses.
+// here so the hot path never parses. A value PostgreSQL refused when flakeid was loaded
+// (see placeholders.hpp) is kept as a rejection in its place, and the functions that use
+// the setting refuse until a valid value replaces it.
 #pragma once
 
 #include "pg/guard.hpp"
@@ -10,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/generator.hpp"
 #include "core/layout.hpp"
+#include "pg/rejection.hpp"
 
 namespace flakeid::pg {
 
@@ -26,12 +29,39 @@ struct NodeId {
 };
 FLAKEID_NO_DESTRUCTOR(NodeId);
 
-// Defines the settings; called once from _PG_init.
+// The settings, as bits of a set of them.
+enum class Setting : unsigned {
+  kLayout,
+  kEpoch,
+  kDatacenterId,
+  kMachineId,
+  kClockToleranceMs,
+  kClockPolicy,
+  kMaxClockLeadMs,
+  kCount
+};
+using SettingSet = unsigned;
+constexpr SettingSet setting_bit(Setting setting) {
+  return 1u << static_cast<unsigned>(setting);
+}
+// What the functions read: the ones that decode or bound IDs the layout and epoch, the
+// generator every setting, flakeid_status() the node ids and the clock policy.
+constexpr SettingSet kLayoutAndEpoch = setting_bit(Setting::kLayout) | setting_bit(Setting::kEpoch);
+constexpr SettingSet kAllSettings = (1u << static_cast<unsigned>(Setting::kCount)) - 1;
+constexpr SettingSet kNodeIdsAndClock = kAllSettings & ~kLayoutAndEpoch;
+
+// Defines the settings, taking over the values set before flakeid was loaded; called once
+// from _PG_init.
 void settings_init() noexcept;
 
 // How many times a flakeid setting has changed in this backend. A reader keeps the value
 // it last resolved the settings at, and resolves them again when this differs.
 std::uint64_t settings_generation() noexcept;
+
+// The refusal that stands in the way of a function reading the settings `uses`: the first
+// of them that holds a rejected value, or one that holds for every setting (an unknown
+// flakeid.* name set before flakeid was loaded); nullptr when they are all as asked for.
+const Rejection* rejected_setting(SettingSet uses);
 
 const Layout& layout_setting();
 std::int64_t epoch_setting_ms();

@@ -8,6 +8,8 @@
 // DSM registry gives a named segment to the first backend that asks.
 #include "pg/shared_state.hpp"
 
+#include "core/mark_record.hpp"
+
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -35,9 +37,12 @@ constexpr const char* kSegmentName = "flakeid state table";
 constexpr std::uint32_t kSharedFormatVersion = FLAKEID_SHARED_FORMAT_VERSION;
 // The bytes asked for: the structure (and, only in test/t/041's build, a few more).
 constexpr Size kSharedBytes = sizeof(SharedState) + FLAKEID_SHARED_EXTRA_BYTES;
+// The mark file's format counts too: backends of two libraries that write the file in
+// two ways (in place, or a new file renamed over it) must not run on one server.
 constexpr std::uint64_t kSharedFormat =
     (std::uint64_t{kSharedFormatVersion} << 48) ^ (std::uint64_t{sizeof(SharedState)} << 24) ^
-    (std::uint64_t{sizeof(StateSlot)} << 12) ^ std::uint64_t{offsetof(SharedState, resume)};
+    (std::uint64_t{sizeof(StateSlot)} << 12) ^ std::uint64_t{offsetof(SharedState, resume)} ^
+    (std::uint64_t{kMarkFormat} << 56);
 
 SharedState* shared = nullptr;
 

@@ -8,6 +8,7 @@
 #include "pg/generate.hpp"
 #include "pg/high_water.hpp"
 #include "pg/record.hpp"
+#include "pg/report.hpp"
 #include "pg/settings.hpp"
 #include "pg/shared_state.hpp"
 #include "pg/time_convert.hpp"
@@ -61,9 +62,16 @@ FLAKEID_NO_DESTRUCTOR(StatusScan);
 // the state's last ID is ahead of the clock now (0 when it is not).
 Datum status(FunctionCallInfo fcinfo) {
   if (SRF_IS_FIRSTCALL()) {
+    // It shows the session's node ids and clock policy.
+    if (const Rejection* rejected = rejected_setting(kNodeIdsAndClock)) {
+      refuse_rejected_setting(*rejected);
+    }
     FuncCallContext* funcctx = SRF_FIRSTCALL_INIT();
     const MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-    funcctx->tuple_desc = result_tupdesc(fcinfo);
+    static const Oid kTypes[] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID, INT8OID,
+                                 INT8OID, INT8OID,        TIMESTAMPTZOID, INT4OID, TEXTOID,
+                                 INT4OID, TEXTOID,        TEXTOID,        INT8OID, INTERVALOID};
+    funcctx->tuple_desc = result_tupdesc(fcinfo, kTypes);
     generator_flush_counters();
     generator_publish_clock_lead();
     StatusScan* scan = static_cast<StatusScan*>(palloc0(sizeof(StatusScan)));

@@ -16,7 +16,7 @@ our @EXPORT = qw(
   require_libfaketime set_clock start_faked clock_offset
   set_clock_policy attempt attempts_then_next_ids id_order_counts
   pgbench_insert_script start_pgbench state_table_path expected_state_table_path
-  try_sql fill_sql start_session finish_session);
+  try_sql fill_sql start_session finish_session reload_and_wait);
 
 # libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
 # not a reason to skip the fault tests.
@@ -283,6 +283,17 @@ sub expected_state_table_path
 {
 	my ($node) = @_;
 	return $node->pg_version >= 17 ? 'dsm registry' : 'main segment';
+}
+
+# Reloads the server's configuration and waits until a new session has seen the reload.
+sub reload_and_wait
+{
+	my ($node) = @_;
+	my $before = $node->safe_psql('postgres', 'SELECT pg_conf_load_time()');
+	$node->reload;
+	$node->poll_query_until('postgres', "SELECT pg_conf_load_time() > '$before'")
+	  or die 'the reload did not happen';
+	return;
 }
 
 1;

@@ -1,0 +1,195 @@
+# flakeid makes no ID under settings other than the ones asked for. In fresh sessions of a
+# server that does not preload flakeid and of one that does, every invalid value of each of
+# the seven settings, set by SET, by ALTER ROLE ... SET or by ALTER DATABASE ... SET, then
+# SELECT flakeid_next(), ends in an error and no ID: at the SET (where flakeid is loaded and
+# checks it) or at the first call (FL010). So does a valid value that a role without the
+# right tried to set. A misspelt postgresql.conf entry, a value or a name, makes
+# flakeid_next() refuse, and fixing the file and reloading makes it work again, in new
+# sessions and in the sessions that were refusing. An invalid value stored for a database
+# while flakeid was not loaded refuses too when the server preloads flakeid later.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest qw(reload_and_wait);
+
+# Each setting with an invalid value and a valid one.
+my @settings = (
+	[ 'flakeid.layout', '20,5,5,33', 'twitter' ],
+	[ 'flakeid.epoch', '1600000000000000', '0' ],
+	[ 'flakeid.datacenter_id', '-2', '1' ],
+	[ 'flakeid.machine_id', 'seven', '1' ],
+	[ 'flakeid.clock_tolerance_ms', '2h', '20' ],
+	[ 'flakeid.clock_policy', 'logicall', 'logical' ],
+	[ 'flakeid.max_clock_lead_ms', '-5', '100' ]);
+my $role = 'regress_flakeid_role';
+
+# Runs the statements in a new session as $user; returns (stdout, stderr).
+sub session
+{
+	my ($node, $user, $sql) = @_;
+	my ($ret, $out, $err) = $node->psql(
+		'postgres', "\\set VERBOSITY verbose\n$sql",
+		on_error_stop => 0,
+		extra_params => [ '-U', $user ]);
+	return ($out, $err);
+}
+
+# One attempt: a value is set by $route ('SET', 'ALTER ROLE' or 'ALTER DATABASE', by
+# $setter), then the role asks for an ID in a new session (after SET: in the same one).
+# Returns where it ended: 'ID' when an ID came out, else 'refused at the SET (SQLSTATE)'
+# or 'refused at the call (SQLSTATE)'.
+sub attempt
+{
+	my ($node, $route, $setter, $name, $value) = @_;
+	my $target =
+	    $route eq 'SET' ? ''
+	  : $route eq 'ALTER ROLE' ? "ALTER ROLE $role "
+	  : 'ALTER DATABASE postgres ';
+	my $call = "SELECT 'ID ' || flakeid_next();\n\\echo CALL :SQLSTATE";
+	my ($out) = session($node, $setter,
+		"${target}SET $name = '$value';\n\\echo SET :SQLSTATE\n" . ($route eq 'SET' ? $call : ''));
+	my ($set_state) = $out =~ /^SET (\w+)$/m;
+	return "refused at the SET ($set_state)" if $set_state ne '00000';
+	($out) = session($node, $role, $call) if $route ne 'SET';
+	$node->safe_psql('postgres',
+		"ALTER ROLE $role RESET ALL; ALTER DATABASE postgres RESET ALL;")
+	  if $route ne 'SET';
+	return 'ID' if $out =~ /^ID \d+$/m;
+	my ($call_state) = $out =~ /^CALL (\w+)$/m;
+	return 'refused at the call (' . ($call_state // 'none') . ')';
+}
+
+# Sets up a node, preloading flakeid or not.
+sub new_node
+{
+	my ($name, $preload) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init;
+	$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'")
+	  if $preload;
+	$node->start;
+	$node->safe_psql('postgres',
+		"CREATE EXTENSION flakeid; CREATE ROLE $role LOGIN; SELECT flakeid_next();");
+	return $node;
+}
+
+# Appends lines to postgresql.conf and reloads; waits until a new session sees the reload.
+sub conf_and_reload
+{
+	my ($node, $lines) = @_;
+	$node->append_conf('postgresql.conf', $lines);
+	reload_and_wait($node);
+	return;
+}
+
+# Removes the lines appended after the last mark line from postgresql.conf.
+sub restore_conf
+{
+	my ($node) = @_;
+	my $file = $node->data_dir . '/postgresql.conf';
+	my $text = slurp_file($file);
+	$text =~ s/# --- mark ---\n.*\z/# --- mark ---\n/s;
+	open my $fh, '>', $file or die "$file: $!";
+	print $fh $text;
+	close $fh;
+	return;
+}
+
+for my $preload (0, 1)
+{
+	my $kind = $preload ? 'preloaded' : 'not preloaded';
+	my $node = new_node($preload ? 'preload' : 'plain', $preload);
+	my %ended;
+	for my $s (@settings)
+	{
+		my ($name, $bad, $good) = @$s;
+		for my $route ('SET', 'ALTER ROLE', 'ALTER DATABASE')
+		{
+			my $how = attempt($node, $route, 'postgres', $name, $bad);
+			unlike($how, qr/^ID/, "$kind, $route $name = '$bad': $how");
+			$ended{$how}++;
+		}
+		# A role that may not set it: a valid value by SET, and by ALTER ROLE of itself.
+		my $how = attempt($node, 'SET', $role, $name, $good);
+		unlike($how, qr/^ID/, "$kind, SET $name = '$good' by a role without the right: $how");
+		$how = attempt($node, 'ALTER ROLE', $role, $name, $good);
+		unlike($how, qr/^ID/,
+			"$kind, ALTER ROLE ... SET $name = '$good' by the role itself: $how");
+	}
+	note "$kind: " . join(', ', map { "$ended{$_} $_" } sort keys %ended);
+	# Without preloading, the invalid values are all refused at the call, with FL010.
+	is($ended{'refused at the call (FL010)'} // 0,
+		21, 'not preloaded: 7 settings x 3 routes refused at the first call with FL010')
+	  unless $preload;
+
+	# ---- postgresql.conf: a misspelt value, then a misspelt name ----
+	$node->append_conf('postgresql.conf', "# --- mark ---\n");
+	my $file_line = qr/in the configuration file ".*postgresql\.conf", line \d+/;
+	my @cases = (
+		[ "flakeid.layout = 'twiter'", qr/flakeid\.layout is set to "twiter", which is not a valid value/ ],
+		[ "flakeid.machine_id = 'seven'", qr/flakeid\.machine_id is set to "seven", which is not a valid value/ ],
+		[ "flakeid.machine_idd = 7", qr/flakeid\.machine_idd is set to "7", but flakeid has no setting of that name/ ]);
+	for my $case (@cases)
+	{
+		my ($line, $message) = @$case;
+		# Preloaded, the server checks it when it starts; else each session when it loads
+		# flakeid (a reload hands the line to new sessions).
+		if ($preload)
+		{
+			$node->append_conf('postgresql.conf', "$line\n");
+			$node->restart;
+		}
+		else
+		{
+			conf_and_reload($node, "$line\n");
+		}
+		# A session that refuses, and stays open while the file is fixed.
+		my $open = $node->background_psql('postgres', on_error_stop => 0);
+		$open->query('\set VERBOSITY verbose');
+		$open->{stderr} = '';
+		$open->query("SELECT 'ID ' || flakeid_next()");
+		my $err = $open->{stderr};
+		like($err, qr/ERROR:  FL010: $message/, "$kind, postgresql.conf '$line': refused");
+		like($err, qr/DETAIL:  .*$file_line/,
+			"$kind, postgresql.conf '$line': the error names the file and line");
+		like($err, qr/HINT:  .*reload/, "$kind, postgresql.conf '$line': the hint says reload");
+		my ($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+		unlike($out, qr/ID \d+/, "$kind, postgresql.conf '$line': no ID in a new session");
+
+		restore_conf($node);
+		conf_and_reload($node, '');
+		($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+		like($out, qr/ID \d+/, "$kind, '$line' removed and reloaded: a new session makes IDs");
+		$open->{stderr} = '';
+		$out = $open->query("SELECT 'ID ' || flakeid_next()");
+		like($out, qr/ID \d+/,
+			"$kind, '$line' removed and reloaded: the session that refused makes IDs")
+		  or diag($open->{stderr});
+		$open->quit;
+	}
+	$node->stop;
+}
+
+# ALTER DATABASE ... SET of an invalid layout stored while flakeid was not loaded, then the
+# server preloads flakeid: a session applies the stored value as it starts, with flakeid
+# already loaded. It is held as rejected there too, not dropped for the default.
+my $node = new_node('stored_then_preloaded', 0);
+$node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.layout = 'twiter'});
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
+$node->restart;
+my ($out, $err) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+unlike($out, qr/ID \d+/, 'preloaded, a stored invalid layout: no ID');
+like($err, qr/ERROR:  FL010: flakeid\.layout is set to "twiter", which is not a valid value/,
+	'preloaded, a stored invalid layout: refused with FL010');
+like($err, qr/DETAIL:  .*ALTER DATABASE/, 'the error says where it was set');
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET flakeid.layout');
+($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+like($out, qr/ID \d+/, 'once the database setting is corrected, new sessions make IDs');
+$node->stop;
+
+done_testing();
