@@ -8,6 +8,7 @@ namespace flakeid {
 namespace {
 constexpr double kMsPerJulianYear = 365.25 * 86400000.0;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMsPerDay = 86400000;
 }  // namespace
 
 Result<std::int64_t> encode(const Layout& layout, const Fields& f) noexcept {
@@ -68,6 +69,32 @@ Result<std::int64_t> last_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
   if (!field.ok()) return {0, field.error};
   return encode(layout, Fields{field.value, layout.max_datacenter(), layout.max_machine(),
                                layout.max_sequence()});
+}
+
+Result<std::int64_t> node_of(const Layout& layout, std::int64_t id) noexcept {
+  if (id < 0) return {0, Error::kIdNegative};
+  const std::uint64_t bits = static_cast<std::uint64_t>(id);
+  const std::uint64_t datacenter = (bits >> layout.datacenter_shift()) & layout.max_datacenter();
+  const std::uint64_t machine = (bits >> layout.machine_shift()) & layout.max_machine();
+  // D + M <= 62, so the node fits in 62 bits.
+  return {static_cast<std::int64_t>((datacenter << layout.machine_bits) | machine), Error::kOk};
+}
+
+Result<std::int64_t> span_ms(std::int32_t months, std::int32_t days, std::int64_t micros) noexcept {
+  if (months != 0) return {0, Error::kSpanMonths};
+  if (micros % 1000 != 0) return {0, Error::kSpanFraction};
+  // |days| * 86,400,000 < 2^48 and |micros / 1000| < 2^54: the sum cannot overflow.
+  const std::int64_t ms = static_cast<std::int64_t>(days) * kMsPerDay + micros / 1000;
+  if (ms <= 0) return {0, Error::kSpanNotPositive};
+  return {ms, Error::kOk};
+}
+
+Result<std::int64_t> ids_in_span(const Layout& layout, std::int64_t ms) noexcept {
+  if (ms <= 0) return {0, Error::kSpanNotPositive};
+  // ms << shift stays below 2^63 exactly when ms < 2^T, i.e. ms <= the last timestamp.
+  if (static_cast<std::uint64_t>(ms) > layout.max_timestamp()) return {0, Error::kSpanOverflow};
+  return {static_cast<std::int64_t>(static_cast<std::uint64_t>(ms) << layout.timestamp_shift()),
+          Error::kOk};
 }
 
 Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept {

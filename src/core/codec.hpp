@@ -51,6 +51,21 @@ Result<std::int64_t> first_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
 Result<std::int64_t> last_id_in_ms(const Layout& layout, std::int64_t epoch_ms,
                                    std::int64_t unix_ms) noexcept;
 
+// The node that made an ID, its datacenter and machine fields as one number:
+// datacenter << machine_bits | machine. kIdNegative for a negative ID.
+Result<std::int64_t> node_of(const Layout& layout, std::int64_t id) noexcept;
+
+// The length in milliseconds of a span of `months`, `days` (of 24 hours: IDs count UTC
+// milliseconds) and `micros`: kSpanMonths when it has months, kSpanFraction when it is
+// not a whole number of milliseconds, kSpanNotPositive when it is zero or negative.
+Result<std::int64_t> span_ms(std::int32_t months, std::int32_t days, std::int64_t micros) noexcept;
+
+// How many IDs a layout has in `ms` milliseconds: ms << (D+M+S), so that the IDs of a span
+// starting at a millisecond's first ID end just before the first ID of the millisecond
+// after it. kSpanNotPositive for ms <= 0, kSpanOverflow when the result exceeds a bigint
+// (ms >= 2^T).
+Result<std::int64_t> ids_in_span(const Layout& layout, std::int64_t ms) noexcept;
+
 // The capacity of a layout with the given epoch.
 Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept;
 

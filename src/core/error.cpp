@@ -45,6 +45,14 @@ const char* error_name(Error error) noexcept {
       return "time_before_epoch";
     case Error::kTimeAfterRange:
       return "time_after_range";
+    case Error::kSpanMonths:
+      return "span_months";
+    case Error::kSpanFraction:
+      return "span_fraction";
+    case Error::kSpanNotPositive:
+      return "span_not_positive";
+    case Error::kSpanOverflow:
+      return "span_overflow";
   }
   return "unknown";
 }

@@ -33,6 +33,11 @@ enum class Error : std::uint8_t {
   kFieldValueRange,      // a field value given to encode does not fit its field
   kTimeBeforeEpoch,      // a time asked about lies before the layout's epoch
   kTimeAfterRange,       // a time asked about lies after the layout's last timestamp
+  // Time spans (widths of key ranges).
+  kSpanMonths,       // a span with months, which have no fixed length
+  kSpanFraction,     // a span that is not a whole number of milliseconds
+  kSpanNotPositive,  // a span of zero or less
+  kSpanOverflow,     // a span wider than the layout's timestamp field can count
 };
 
 // A value or the reason there is none.

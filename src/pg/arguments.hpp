@@ -21,6 +21,9 @@ FLAKEID_NO_DESTRUCTOR(LayoutAndEpoch);
 // clear error when either is bad.
 LayoutAndEpoch layout_and_epoch_args(FunctionCallInfo fcinfo, int layout_arg);
 
+// The layout text at argument `layout_arg`; raises a clear error when it is bad.
+Layout layout_arg(FunctionCallInfo fcinfo, int layout_arg);
+
 // The database's current layout and epoch (flakeid.layout, flakeid.epoch); raises the
 // refusal when either holds a value PostgreSQL refused when flakeid was loaded.
 LayoutAndEpoch current_layout_and_epoch();

@@ -138,6 +138,54 @@ void report_infinite_time(bool minus) {
   pg_unreachable();
 }
 
+void report_bad_span(Error error, const char* span_text, const Layout& layout) {
+  const char* message = nullptr;
+  const char* detail = nullptr;
+  const char* hint = nullptr;
+  switch (error) {
+    case Error::kSpanMonths:
+      message = "has months, which have no fixed length";
+      detail =
+          "An ID's time is a count of UTC milliseconds: a span in IDs must have a fixed "
+          "length, in days (of 24 hours), hours, minutes, seconds or milliseconds.";
+      hint = "Write the span in days, such as '30 days', or in smaller units.";
+      break;
+    case Error::kSpanFraction:
+      message = "is not a whole number of milliseconds";
+      detail =
+          "An ID's time has millisecond precision: a span in IDs covers whole "
+          "milliseconds.";
+      hint = "Round the span to milliseconds, such as '1 ms' or '1 day'.";
+      break;
+    case Error::kSpanNotPositive:
+      message = "is not positive";
+      detail = "A span in IDs is the width of a range of keys: at least one millisecond.";
+      hint = "Pass a positive interval, such as '1 day'.";
+      break;
+    case Error::kSpanOverflow: {
+      const Capacity c = capacity(layout, 0);
+      message =
+          psprintf("is wider than flakeid layout %d,%d,%d,%d can count", layout.timestamp_bits,
+                   layout.datacenter_bits, layout.machine_bits, layout.sequence_bits);
+      detail = psprintf(
+          "The layout's timestamp field counts at most %llu ms (about %.0f years); "
+          "a span of more would not fit in a bigint.",
+          static_cast<unsigned long long>(layout.max_timestamp()), c.years);
+      hint = "Use a shorter span.";
+      break;
+    }
+    default:
+      message = "is not a length of time";
+      detail = "An infinite interval has no width in IDs.";
+      hint = "Pass a finite interval, such as '1 day'.";
+      break;
+  }
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_NO_NODE_OR_SPAN),
+                  errmsg("flakeid span \"%s\" %s", span_text, message), errdetail("%s", detail),
+                  errhint("%s", hint)));
+  pg_unreachable();
+}
+
 void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,
                         const char* env_name, const char* env_text) {
   switch (error) {

@@ -25,6 +25,7 @@
 #define ERRCODE_FLAKEID_SHARED_STATE_FORMAT MAKE_SQLSTATE('F', 'L', '0', '1', '1')
 #define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
 #define ERRCODE_FLAKEID_NODE_CLASH MAKE_SQLSTATE('F', 'L', '0', '1', '3')
+#define ERRCODE_FLAKEID_NO_NODE_OR_SPAN MAKE_SQLSTATE('F', 'L', '0', '1', '4')
 
 namespace flakeid::pg {
 
@@ -60,6 +61,11 @@ ErrorHelp epoch_help(Error error);
 
 // Raises the error of 'infinity' or '-infinity' where a time an ID can carry is needed.
 [[noreturn]] void report_infinite_time(bool minus);
+
+// Raises the error of a time span (`span_text`, as PostgreSQL prints it) that has no width
+// in IDs under `layout`: months, a fraction of a millisecond, not positive, too wide, or
+// infinite (Error::kOk stands for infinite: the core never sees an infinite interval).
+[[noreturn]] void report_bad_span(Error error, const char* span_text, const Layout& layout);
 
 // Raises the error of a generator that could not be set up for the current settings.
 [[noreturn]] void report_setup_error(Error error, const Layout& layout, std::int64_t node_id,

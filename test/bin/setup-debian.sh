@@ -11,6 +11,8 @@ packages=(
   libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
   faketime                         # real clock faults in the fault tests
   python3-psycopg2 python3-sqlalchemy nodejs  # real clients in test/t/031_clients.pl
+  postgresql-15-plproxy            # shards routed by the key (test/t/060_plproxy_shards.pl)
+  postgresql-15-partman            # time partitions by the key (test/t/061_partman_days.pl)
 )
 # npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
 # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when missing.

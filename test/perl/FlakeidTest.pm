@@ -7,6 +7,7 @@ use strict;
 use warnings FATAL => 'all';
 
 use Exporter 'import';
+use FindBin;
 use IPC::Run;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -16,7 +17,8 @@ our @EXPORT = qw(
   require_libfaketime set_clock start_faked clock_offset
   set_clock_policy attempt attempts_then_next_ids id_order_counts
   pgbench_insert_script start_pgbench state_table_path expected_state_table_path
-  try_sql fill_sql start_session finish_session reload_and_wait);
+  try_sql fill_sql start_session finish_session reload_and_wait
+  require_engine readme_recipe);
 
 # libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
 # not a reason to skip the fault tests.
@@ -294,6 +296,54 @@ sub reload_and_wait
 	$node->poll_query_until('postgres', "SELECT pg_conf_load_time() > '$before'")
 	  or die 'the reload did not happen';
 	return;
+}
+
+# Plans to skip the whole test unless the server has the extension $control (e.g.
+# 'plproxy'), which Debian packages as $package for its PostgreSQL 15 only. On 15 the
+# set-up installs it (test/bin/setup-debian.sh), so there its absence fails the test; on
+# another version (18, built from source) the test is skipped and says why.
+sub require_engine
+{
+	my ($control, $package) = @_;
+	my $sharedir = `pg_config --sharedir`;
+	my $version = `pg_config --version`;
+	chomp $sharedir;
+	my ($major) = $version =~ /PostgreSQL (\d+)/;
+	die "pg_config gave no version" unless defined $major;
+	return if -f "$sharedir/extension/$control.control";
+	BAIL_OUT("$control is missing from $sharedir: install $package (make setup does)")
+	  if $major == 15;
+	plan skip_all => "$control is not installed for PostgreSQL $major: Debian packages it "
+	  . "($package) for PostgreSQL 15 only, and this server was built from source";
+	return;
+}
+
+# The SQL of the README's recipe $name: the ```plpgsql blocks (a fence test/t/050 does not
+# run: they need servers it does not have) whose first line is "-- recipe: $name ...",
+# joined in order. Dies when there is none, so a recipe renamed in the README fails the
+# test that runs it.
+sub readme_recipe
+{
+	my ($name) = @_;
+	my $readme = "$FindBin::RealBin/../../README.md";
+	open my $fh, '<', $readme or die "cannot read $readme: $!";
+	my ($sql, $block) = ('');
+	while (my $line = <$fh>)
+	{
+		if (defined $block)
+		{
+			if ($line =~ /^```\s*$/)
+			{
+				$sql .= $block if $block =~ /\A-- recipe: \Q$name\E(?:[ \t]|$)/m;
+				undef $block;
+			}
+			else { $block .= $line; }
+		}
+		elsif ($line =~ /^```plpgsql\s*$/) { $block = ''; }
+	}
+	close $fh;
+	die "README.md has no recipe '$name'" if $sql eq '';
+	return $sql;
 }
 
 1;

@@ -13,7 +13,7 @@ namespace {
 // Each code has its own non-empty name; none falls through to "unknown".
 TEST(ErrorTest, EveryCodeHasItsOwnName) {
   std::set<std::string> names;
-  const int last = static_cast<int>(Error::kTimeAfterRange);
+  const int last = static_cast<int>(Error::kSpanOverflow);
   for (int code = 0; code <= last; ++code) {
     const std::string name = error_name(static_cast<Error>(code));
     EXPECT_FALSE(name.empty());
