@@ -226,8 +226,8 @@ is_deeply([ @ids[ 5 .. 9 ] ], [ reverse @ids[ 0 .. 4 ] ],
 	'(d) read back, they are the same 5 IDs');
 
 # A cursor WITH HOLD is read to its end at COMMIT: a bulk one there is ended by cancel.
-# (statement_timeout does not end it: PostgreSQL 15 and 18 do not time the COMMIT that
-# persists a held cursor, whatever the function; README, "Limits".)
+# (statement_timeout does not end it: PostgreSQL does not time the COMMIT that
+# persists a held cursor, whatever the function; README, "Not guaranteed".)
 my ($held, $held_out, $held_err) = start_psql(
 	'db_tw1', q{
 	BEGIN;
