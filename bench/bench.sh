@@ -22,9 +22,13 @@ build/core_bench --benchmark_min_time=0.3 --benchmark_repetitions=3 \
 [ "$(id -u)" -eq 0 ] && chown -R postgres: "$out"
 echo "bench: the server of $pg_config"
 test/bin/as-postgres.sh env PG_CONFIG="$pg_config" bench/run.sh "$out"
+echo "bench: the replication guard's cost to an apply worker (bench/guard_apply.sh)"
+test/bin/as-postgres.sh env PG_CONFIG="$pg_config" bench/guard_apply.sh "$out"
 
 perl bench/report.pl "$out"
 name=pg$(sed -n 's/^pg_major\t//p' "$out/meta.tsv")
+printf '\n' >>"$out/$name.md"
+cat "$out/guard.md" >>"$out/$name.md"
 version=$(sed -n 's/^pg\t\(PostgreSQL [^ ]*\).*/\1/p' "$out/meta.tsv")
 chart=$PWD/bench/chart.gp
 (cd "$out" && gnuplot -e "name = '$name'; version = '$version'" "$chart")

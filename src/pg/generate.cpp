@@ -6,6 +6,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "tcop/utility.h"
+#include "utils/inval.h"
 }
 
 #include <new>
@@ -54,6 +55,14 @@ std::uint64_t active_generation = 0;
 // saw them: IDs below it are covered by durable reservations; the first ID at or above it
 // renews them.
 std::int64_t reserved_until_ms = 0;
+
+// Relcache callback: when the high-water sequence the reservation was taken from is dropped
+// or altered (DROP EXTENSION; CREATE EXTENSION starts a new one at 0), or every relation
+// is invalidated, the reservation no longer holds: the next ID renews it into the sequence
+// in force, so no ID is committed above its database's mark. Off the hot path.
+void forget_reservation(Datum, Oid relid) noexcept {
+  if (relid == InvalidOid || relid == reservation_sequence()) reserved_until_ms = 0;
+}
 
 // The slots this backend has resumed above the marks (a bit per slot index): each
 // (database, state) pair is checked the first time a session uses it.
@@ -141,10 +150,11 @@ void resolve_settings() {
     reserved_until_ms = resume_state(made.value, slot, policy.tolerance_ms);
     resumed_slots |= slot_bit;
   }
-  static bool exit_callback_registered = false;
-  if (!exit_callback_registered) {
+  static bool callbacks_registered = false;
+  if (!callbacks_registered) {
     before_shmem_exit(flush_counters_at_exit, 0);
-    exit_callback_registered = true;
+    CacheRegisterRelcacheCallback(forget_reservation, 0);
+    callbacks_registered = true;
   }
   active.generator = made.value;
   active.slot = slot;

@@ -20,6 +20,7 @@
 #define ERRCODE_FLAKEID_MARK_UNREADABLE MAKE_SQLSTATE('F', 'L', '0', '0', '8')
 #define ERRCODE_FLAKEID_SHARED_STATE_FORMAT MAKE_SQLSTATE('F', 'L', '0', '1', '1')
 #define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
+#define ERRCODE_FLAKEID_NODE_CLASH MAKE_SQLSTATE('F', 'L', '0', '1', '3')
 
 namespace flakeid::pg {
 

@@ -36,6 +36,9 @@ FLAKEID_NO_DESTRUCTOR(Generator);
 
 namespace {
 
+// The sequence the reservation in force was read from or written to.
+Oid reserved_sequence = InvalidOid;
+
 // Moves the slot's state to the first ID of `floor_ms` at least. When the floor is only a
 // little ahead of the clock (a quick restart: the marks run about a second ahead) waits
 // for it (a clock wait in flakeid_status()), so IDs come at once; further ahead, the generator
@@ -68,11 +71,16 @@ void honour_outside_mark(std::int64_t mark_ms) {
 
 }  // namespace
 
+Oid reservation_sequence() {
+  return reserved_sequence;
+}
+
 std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int64_t tolerance_ms) {
   const std::int64_t node_floor = node_floor_ms();
   const Oid sequence = database_mark_lock(AccessShareLock, false);
   const std::int64_t database_mark = database_mark_value(sequence);
   database_mark_unlock(sequence, AccessShareLock);
+  reserved_sequence = sequence;
   const std::int64_t server_mark = server_reserved_ms();
   if (mark_is_floor(MyDatabaseId, database_mark, server_mark, wall_clock_ms())) {
     honour_outside_mark(database_mark);
@@ -113,6 +121,7 @@ Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int6
   // this backend or another wrote it.
   (void)GetTopTransactionId();
   database_mark_unlock(sequence, ShareUpdateExclusiveLock);
+  reserved_sequence = sequence;
   renewal.reserved_until_ms = std::min(database_reserved, server_mark);
   return renewal;
 }

@@ -1,0 +1,516 @@
+// The replication guard: a row trigger (flakeid_guard_trigger, installed by flakeid_guard())
+// that refuses a replicated row whose key carries a node id this database has already seen
+// arrive from another replication origin, or this server's own node id. The first origin
+// that brings a node is bound to it in @extschema@.flakeid_guard_binding; each backend keeps
+// the bindings it has read in a local hash table, so a warm apply worker decides a row with
+// no catalog access. The cache is dropped when the binding table changes (its statement
+// trigger sends a relcache invalidation), when a replication origin changes, and when a
+// transaction that added to it aborts (its bindings rolled back with it).
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_subscription.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "replication/origin.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+}
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdint>
+#include <cstdlib>
+
+#include "core/codec.hpp"
+#include "pg/guard.hpp"
+#include "pg/report.hpp"
+#include "pg/settings.hpp"
+
+namespace flakeid::pg {
+
+namespace {
+
+constexpr const char* kBindingTable = "flakeid_guard_binding";
+// The time a node was first seen, as errors show it (in UTC, whatever the DateStyle).
+#define FIRST_SEEN_TEXT \
+  "pg_catalog.to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || ' UTC'"
+
+// The key of a binding: a node under a layout (field widths and node fields, no padding).
+struct BindingKey {
+  int32 timestamp_bits;
+  int32 datacenter_bits;
+  int32 machine_bits;
+  int32 sequence_bits;
+  uint32 datacenter;
+  uint32 machine;
+};
+static_assert(sizeof(BindingKey) == 6 * sizeof(int32), "BindingKey must have no padding");
+
+// A cached binding: the local id of the origin the node is bound to (InvalidRepOriginId
+// when the bound origin no longer exists here, so every origin is refused for it).
+struct BindingEntry {
+  BindingKey key;
+  RepOriginId origin;
+};
+FLAKEID_NO_DESTRUCTOR(BindingEntry);
+FLAKEID_NO_DESTRUCTOR(Fields);
+
+// The backend's cache of bindings; null until first use and after a reset.
+HTAB* guard_cache = nullptr;
+// False once an invalidation has arrived: the next lookup starts a new cache.
+bool guard_cache_valid = false;
+// The binding table the cache was filled from (for the relcache callback).
+Oid guard_binding_relid = InvalidOid;
+// The current transaction added to the cache: an abort must drop the cache.
+bool guard_cache_added_in_xact = false;
+// The callbacks are registered once per backend.
+bool guard_callbacks_registered = false;
+
+// Marks the cache stale; the next lookup drops it (callbacks may run inside hash_search's
+// callers' SPI calls, so nothing is freed here).
+void guard_cache_invalidate() {
+  guard_cache_valid = false;
+}
+
+// Relcache callback: a change of the binding table (or a reset of every relation).
+void guard_relcache_callback(Datum, Oid relid) {
+  if (relid == InvalidOid || relid == guard_binding_relid) {
+    guard_cache_invalidate();
+    if (relid == InvalidOid) guard_binding_relid = InvalidOid;
+  }
+}
+
+// The session origin last looked up, and the origin that stands for it (see
+// origin_identity()); InvalidRepOriginId when none is known.
+RepOriginId guard_session_origin = InvalidRepOriginId;
+RepOriginId guard_session_identity = InvalidRepOriginId;
+
+// Syscache callback on pg_replication_origin: origin ids may be dropped and reused.
+void guard_origin_callback(Datum, int, uint32) {
+  guard_cache_invalidate();
+  guard_session_origin = InvalidRepOriginId;
+}
+
+// Transaction callback: bindings made by an aborted transaction were rolled back.
+void guard_xact_callback(XactEvent event, void*) {
+  switch (event) {
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_ABORT:
+      if (guard_cache_added_in_xact) guard_cache_invalidate();
+      guard_cache_added_in_xact = false;
+      break;
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PREPARE:
+      guard_cache_added_in_xact = false;
+      break;
+    default:
+      break;
+  }
+}
+
+// Subtransaction callback: a binding made in an aborted subtransaction was rolled back.
+void guard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (event == SUBXACT_EVENT_ABORT_SUB && guard_cache_added_in_xact) guard_cache_invalidate();
+}
+
+// The cache, made (again) when missing or stale; registers the callbacks on first use.
+HTAB* guard_cache_get() {
+  if (!guard_callbacks_registered) {
+    CacheRegisterRelcacheCallback(guard_relcache_callback, (Datum)0);
+    CacheRegisterSyscacheCallback(REPLORIGIDENT, guard_origin_callback, (Datum)0);
+    RegisterXactCallback(guard_xact_callback, nullptr);
+    RegisterSubXactCallback(guard_subxact_callback, nullptr);
+    guard_callbacks_registered = true;
+  }
+  if (guard_cache != nullptr && !guard_cache_valid) {
+    hash_destroy(guard_cache);
+    guard_cache = nullptr;
+  }
+  if (guard_cache == nullptr) {
+    HASHCTL ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    ctl.keysize = sizeof(BindingKey);
+    ctl.entrysize = sizeof(BindingEntry);
+    ctl.hcxt = TopMemoryContext;
+    guard_cache =
+        hash_create("flakeid guard bindings", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    guard_cache_valid = true;
+  }
+  return guard_cache;
+}
+
+// The canonical text of a layout, "T,D,M,S" (palloc'd).
+char* layout_text_of(const BindingKey& key) {
+  return psprintf("%d,%d,%d,%d", key.timestamp_bits, key.datacenter_bits, key.machine_bits,
+                  key.sequence_bits);
+}
+
+// The name of a local replication origin (palloc'd), or null when it no longer exists.
+char* origin_name(RepOriginId origin) {
+  char* name = nullptr;
+  if (!replorigin_by_oid(origin, true, &name)) return nullptr;
+  return name;
+}
+
+// The subscription whose origin is named `origin` ("pg_<subscription oid>"), or null.
+char* subscription_of_origin(const char* origin) {
+  if (origin == nullptr || strncmp(origin, "pg_", 3) != 0) return nullptr;
+  char* end = nullptr;
+  const unsigned long oid = strtoul(origin + 3, &end, 10);
+  if (end == origin + 3 || *end != '\0' || oid == 0 || oid > PG_UINT32_MAX) return nullptr;
+  HeapTuple tuple = SearchSysCache1(SUBSCRIPTIONOID, ObjectIdGetDatum(static_cast<Oid>(oid)));
+  if (!HeapTupleIsValid(tuple)) return nullptr;
+  char* name = pstrdup(NameStr(reinterpret_cast<Form_pg_subscription>(GETSTRUCT(tuple))->subname));
+  ReleaseSysCache(tuple);
+  return name;
+}
+
+// The origin a row of `origin` is bound under: the origin itself, except that a table
+// synchronization worker's origin "pg_<subscription>_<relation>" stands for its
+// subscription's origin "pg_<subscription>" (the rows the two bring come from one
+// publisher). Kept for the last session origin, so a warm apply worker looks up nothing.
+RepOriginId origin_identity(RepOriginId origin) {
+  if (origin == guard_session_origin) return guard_session_identity;
+  RepOriginId identity = origin;
+  const char* name = origin_name(origin);
+  unsigned long subscription = 0;
+  unsigned long relation = 0;
+  int used = 0;
+  if (name != nullptr && sscanf(name, "pg_%lu_%lu%n", &subscription, &relation, &used) == 2 &&
+      name[used] == '\0') {
+    const RepOriginId apply = replorigin_by_name(psprintf("pg_%lu", subscription), true);
+    if (apply != InvalidRepOriginId) identity = apply;
+  }
+  guard_session_origin = origin;
+  guard_session_identity = identity;
+  return identity;
+}
+
+// How an error names an origin: 'subscription "s" (replication origin "pg_1")', or the
+// origin alone when no subscription of this database owns it (palloc'd).
+char* origin_label(const char* origin, const char* recorded_subscription) {
+  if (origin == nullptr) return pstrdup("a replication origin that no longer exists");
+  const char* subscription = subscription_of_origin(origin);
+  if (subscription != nullptr) {
+    return psprintf("subscription \"%s\" (replication origin \"%s\")", subscription, origin);
+  }
+  if (recorded_subscription != nullptr) {
+    return psprintf("replication origin \"%s\" (of subscription \"%s\", since dropped)", origin,
+                    recorded_subscription);
+  }
+  return psprintf("replication origin \"%s\"", origin);
+}
+
+// The user and security context saved while the guard acts as the bootstrap superuser.
+struct SavedUser {
+  Oid user;
+  int context;
+};
+FLAKEID_NO_DESTRUCTOR(SavedUser);
+
+// Switches to the bootstrap superuser: the binding table is the extension's, not the
+// table owner's or the subscription owner's, and no search_path or role setting of theirs
+// may change what the guard's queries mean.
+SavedUser become_superuser() {
+  SavedUser saved;
+  GetUserIdAndSecContext(&saved.user, &saved.context);
+  SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID, saved.context | SECURITY_LOCAL_USERID_CHANGE);
+  return saved;
+}
+
+// Switches back to the user and context saved.
+void restore_user(const SavedUser& saved) {
+  SetUserIdAndSecContext(saved.user, saved.context);
+}
+
+// The binding table's qualified name (palloc'd), from the schema of the trigger function.
+char* binding_table_name(FunctionCallInfo fcinfo, Oid* relid) {
+  const Oid schema = get_func_namespace(fcinfo->flinfo->fn_oid);
+  *relid = get_relname_relid(kBindingTable, schema);
+  if (!OidIsValid(*relid)) {
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                    errmsg("flakeid's replication guard has no binding table"),
+                    errdetail("The table %s.%s, which flakeid 1.3 creates, is missing.",
+                              get_namespace_name(schema), kBindingTable),
+                    errhint("Update the extension: ALTER EXTENSION flakeid UPDATE TO '1.3'.")));
+  }
+  return psprintf("%s.%s", quote_identifier(get_namespace_name(schema)),
+                  quote_identifier(kBindingTable));
+}
+
+// What the binding table says of a node: its origin, the subscription recorded when it was
+// bound, and when (each palloc'd in the caller's context; found false when unbound).
+struct Binding {
+  bool found;
+  char* origin;
+  char* subscription;
+  char* first_seen;
+};
+FLAKEID_NO_DESTRUCTOR(Binding);
+
+// Copies the first row of the last SPI result into a Binding (in the upper context).
+Binding binding_from_spi() {
+  Binding binding = {false, nullptr, nullptr, nullptr};
+  if (SPI_processed == 0) return binding;
+  HeapTuple row = SPI_tuptable->vals[0];
+  TupleDesc desc = SPI_tuptable->tupdesc;
+  binding.found = true;
+  char* origin = SPI_getvalue(row, desc, 1);
+  char* subscription = SPI_getvalue(row, desc, 2);
+  char* first_seen = SPI_getvalue(row, desc, 3);
+  binding.origin = origin ? static_cast<char*>(SPI_palloc(strlen(origin) + 1)) : nullptr;
+  if (origin) strcpy(binding.origin, origin);
+  binding.subscription =
+      subscription ? static_cast<char*>(SPI_palloc(strlen(subscription) + 1)) : nullptr;
+  if (subscription) strcpy(binding.subscription, subscription);
+  binding.first_seen =
+      first_seen ? static_cast<char*>(SPI_palloc(strlen(first_seen) + 1)) : nullptr;
+  if (first_seen) strcpy(binding.first_seen, first_seen);
+  return binding;
+}
+
+// Reads the binding of a node, or binds it to `origin` when it has none. Two apply workers
+// may bind one node at once: the primary key makes the second wait for the first, and its
+// INSERT ... ON CONFLICT DO UPDATE then returns the first one's origin (the no-op update
+// locks the committed row even when this transaction's snapshot cannot see it).
+Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, const char* origin,
+                     const char* table) {
+  Oid relid = InvalidOid;
+  const char* binding_table = binding_table_name(fcinfo, &relid);
+  const SavedUser saved = become_superuser();
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "flakeid guard: SPI_connect failed");
+  Oid types[6] = {TEXTOID, INT4OID, INT4OID, TEXTOID, TEXTOID, TEXTOID};
+  const char* subscription = subscription_of_origin(origin);
+  Datum values[6] = {
+      CStringGetTextDatum(layout_text_of(key)),
+      Int32GetDatum(static_cast<int32>(key.datacenter)),
+      Int32GetDatum(static_cast<int32>(key.machine)),
+      CStringGetTextDatum(origin),
+      subscription ? CStringGetTextDatum(subscription) : (Datum)0,
+      CStringGetTextDatum(table),
+  };
+  const char nulls[6] = {' ', ' ', ' ', ' ', subscription ? ' ' : 'n', ' '};
+  const char* select = psprintf("SELECT origin, subscription, " FIRST_SEEN_TEXT
+                                " FROM %s "
+                                "WHERE layout = $1 AND datacenter_id = $2 AND machine_id = $3",
+                                binding_table);
+  if (SPI_execute_with_args(select, 3, types, values, nulls, false, 1) != SPI_OK_SELECT) {
+    elog(ERROR, "flakeid guard: reading %s failed", binding_table);
+  }
+  Binding binding = binding_from_spi();
+  if (!binding.found) {
+    const char* upsert = psprintf(
+        "INSERT INTO %s AS b (layout, datacenter_id, machine_id, origin, subscription, "
+        "first_table) VALUES ($1, $2, $3, $4, $5, $6) "
+        "ON CONFLICT (layout, datacenter_id, machine_id) DO UPDATE SET origin = b.origin "
+        "RETURNING origin, subscription, " FIRST_SEEN_TEXT,
+        binding_table);
+    if (SPI_execute_with_args(upsert, 6, types, values, nulls, false, 0) !=
+        SPI_OK_INSERT_RETURNING) {
+      elog(ERROR, "flakeid guard: binding a node in %s failed", binding_table);
+    }
+    binding = binding_from_spi();
+    if (!binding.found) elog(ERROR, "flakeid guard: binding a node returned no row");
+  }
+  SPI_finish();
+  restore_user(saved);
+  guard_binding_relid = relid;
+  return binding;
+}
+
+// The node of an ID as text, "datacenter D, machine M".
+char* node_text(const BindingKey& key) {
+  return psprintf("datacenter %u, machine %u", key.datacenter, key.machine);
+}
+
+// Raises FL013 for a row whose node is bound to another origin than the one it came from.
+[[noreturn]] void report_clash(const BindingKey& key, int64 id, const char* table,
+                               const char* origin, const Binding& bound) {
+  const char* subscription = subscription_of_origin(origin);
+  const char* refused = origin_label(origin, nullptr);
+  const char* owner = origin_label(bound.origin, bound.subscription);
+  ereport(ERROR,
+          (errcode(ERRCODE_FLAKEID_NODE_CLASH),
+           errmsg("flakeid guard: node (%s) arrives from %s but is bound to %s", node_text(key),
+                  refused, owner),
+           errdetail("The key %" PRId64
+                     " of a row for table %s was made by node (%s) under layout %s; that node "
+                     "first arrived in this database from %s at %s. Two servers make IDs with "
+                     "one node id: their keys can collide. No row of this transaction is "
+                     "applied.",
+                     id, table, node_text(key), layout_text_of(key), owner,
+                     bound.first_seen ? bound.first_seen : "an unknown time"),
+           errhint("Give the server behind %s its own flakeid.datacenter_id and "
+                   "flakeid.machine_id and reload it, then skip this transaction with ALTER "
+                   "SUBSCRIPTION %s SKIP (lsn = '...'), the LSN being the \"finished at\" of "
+                   "this error's context. If node %u/%u really moved to that server, run "
+                   "SELECT flakeid_guard_forget(%u, %u) instead.",
+                   refused, subscription ? quote_identifier(subscription) : "...", key.datacenter,
+                   key.machine, key.datacenter, key.machine)));
+  pg_unreachable();
+}
+
+// Raises FL013 for a replicated row whose key carries this server's own node id.
+[[noreturn]] void report_own_node(const BindingKey& key, int64 id, const char* table,
+                                  const char* origin) {
+  const char* subscription = subscription_of_origin(origin);
+  const char* refused = origin_label(origin, nullptr);
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_NODE_CLASH),
+                  errmsg("flakeid guard: node (%s) arrives from %s but is this server's own "
+                         "node id",
+                         node_text(key), refused),
+                  errdetail("The key %" PRId64
+                            " of a row for table %s was made by node (%s) under layout %s, "
+                            "which is what flakeid.datacenter_id and flakeid.machine_id give "
+                            "this server. Two servers make IDs with one node id: their keys "
+                            "can collide. No row of this transaction is applied.",
+                            id, table, node_text(key), layout_text_of(key)),
+                  errhint("Give one of the two servers another flakeid.datacenter_id or "
+                          "flakeid.machine_id and reload it, then skip this transaction with "
+                          "ALTER SUBSCRIPTION %s SKIP (lsn = '...'), the LSN being the "
+                          "\"finished at\" of this error's context.",
+                          subscription ? quote_identifier(subscription) : "...")));
+  pg_unreachable();
+}
+
+// Whether this server makes IDs with the node of `key` under the key's layout.
+bool is_own_node(const BindingKey& key, const Layout& layout) {
+  const NodeId datacenter = datacenter_id_setting();
+  const NodeId machine = machine_id_setting();
+  // Node ids that are unreadable or do not fit the layout make no IDs in it.
+  if (datacenter.error != Error::kOk || machine.error != Error::kOk) return false;
+  if (datacenter.value > layout.max_datacenter() || machine.value > layout.max_machine()) {
+    return false;
+  }
+  return datacenter.value == key.datacenter && machine.value == key.machine;
+}
+
+// The qualified name of the trigger's table (palloc'd).
+char* table_name(Relation rel) {
+  return quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+                                    RelationGetRelationName(rel));
+}
+
+// flakeid_guard_trigger(): BEFORE INSERT OR UPDATE ... FOR EACH ROW, argument the key column.
+Datum guard_trigger(FunctionCallInfo fcinfo) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("flakeid_guard_trigger() was not called by a trigger"),
+                    errhint("Install it with SELECT flakeid_guard('table', 'key_column').")));
+  }
+  TriggerData* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+  const TriggerEvent event = data->tg_event;
+  const bool insert = TRIGGER_FIRED_BY_INSERT(event);
+  if (!TRIGGER_FIRED_FOR_ROW(event) || !TRIGGER_FIRED_BEFORE(event) ||
+      !(insert || TRIGGER_FIRED_BY_UPDATE(event)) || data->tg_trigger->tgnargs != 1) {
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("flakeid_guard_trigger() must be a BEFORE INSERT OR UPDATE row "
+                           "trigger with the key column as its one argument"),
+                    errhint("Install it with SELECT flakeid_guard('table', 'key_column').")));
+  }
+  HeapTuple row = insert ? data->tg_trigtuple : data->tg_newtuple;
+  // Rows written here, with no replication origin, are not checked: a hub may load by hand.
+  const RepOriginId origin = replorigin_session_origin;
+  if (origin == InvalidRepOriginId) return PointerGetDatum(row);
+
+  Relation rel = data->tg_relation;
+  TupleDesc desc = RelationGetDescr(rel);
+  const char* column = data->tg_trigger->tgargs[0];
+  const int attnum = SPI_fnumber(desc, column);
+  if (attnum <= 0 || TupleDescAttr(desc, attnum - 1)->attisdropped) {
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                    errmsg("flakeid guard: table %s has no column \"%s\"", table_name(rel), column),
+                    errhint("Install the guard again with the key column: SELECT "
+                            "flakeid_guard('%s', 'key_column').",
+                            table_name(rel))));
+  }
+  if (TupleDescAttr(desc, attnum - 1)->atttypid != INT8OID) {
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                    errmsg("flakeid guard: column \"%s\" of table %s is not a bigint", column,
+                           table_name(rel)),
+                    errhint("The guard reads flakeid keys, which are bigint.")));
+  }
+  bool null = false;
+  const Datum value = heap_getattr(row, attnum, desc, &null);
+  if (null) return PointerGetDatum(row);
+  const int64 id = DatumGetInt64(value);
+  if (!insert) {
+    // An update that keeps the key brings no new node.
+    bool old_null = false;
+    const Datum old = heap_getattr(data->tg_trigtuple, attnum, desc, &old_null);
+    if (!old_null && DatumGetInt64(old) == id) return PointerGetDatum(row);
+  }
+  if (id < 0) report_negative_id(id);
+
+  const Layout& layout = layout_setting();
+  if (layout.datacenter_bits + layout.machine_bits == 0) {
+    ereport(ERROR,
+            (errcode(ERRCODE_FLAKEID_NODE_CLASH),
+             errmsg("flakeid guard: the layout of this database has no node bits, so the guard "
+                    "cannot tell servers apart"),
+             errdetail("A row for table %s arrives from %s; under layout %d,%d,%d,%d every key "
+                       "has node 0.",
+                       table_name(rel), origin_label(origin_name(origin), nullptr),
+                       layout.timestamp_bits, layout.datacenter_bits, layout.machine_bits,
+                       layout.sequence_bits),
+             errhint("Set the layout the publishers make IDs with: ALTER DATABASE ... SET "
+                     "flakeid.layout = '...'.")));
+  }
+  const Fields fields = decode(layout, 0, id).value.fields;
+  BindingKey key;
+  key.timestamp_bits = layout.timestamp_bits;
+  key.datacenter_bits = layout.datacenter_bits;
+  key.machine_bits = layout.machine_bits;
+  key.sequence_bits = layout.sequence_bits;
+  key.datacenter = static_cast<uint32>(fields.datacenter);
+  key.machine = static_cast<uint32>(fields.machine);
+
+  const RepOriginId identity = origin_identity(origin);
+  if (is_own_node(key, layout)) report_own_node(key, id, table_name(rel), origin_name(identity));
+
+  bool found = false;
+  BindingEntry* entry =
+      static_cast<BindingEntry*>(hash_search(guard_cache_get(), &key, HASH_FIND, &found));
+  if (entry != nullptr && entry->origin == identity) return PointerGetDatum(row);
+
+  // Not cached, or cached for another origin: read (or make) the binding.
+  const char* name = origin_name(identity);
+  if (name == nullptr) elog(ERROR, "flakeid guard: replication origin %u has no name", identity);
+  const char* table = table_name(rel);
+  const Binding bound = read_or_bind(fcinfo, key, name, table);
+  const RepOriginId bound_origin = replorigin_by_name(bound.origin, true);
+  // The callbacks may have run during the read: take the cache afresh.
+  entry = static_cast<BindingEntry*>(hash_search(guard_cache_get(), &key, HASH_ENTER, &found));
+  entry->origin = bound_origin;
+  guard_cache_added_in_xact = true;
+  if (bound_origin != identity) report_clash(key, id, table, name, bound);
+  return PointerGetDatum(row);
+}
+
+// flakeid_guard_invalidate(): statement trigger of the binding table; makes every backend
+// drop its cache of bindings when the transaction that changed the table commits.
+Datum guard_invalidate(FunctionCallInfo fcinfo) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("flakeid_guard_invalidate() was not called by a trigger")));
+  }
+  TriggerData* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+  CacheInvalidateRelcacheByRelid(RelationGetRelid(data->tg_relation));
+  return PointerGetDatum(nullptr);
+}
+
+}  // namespace
+
+}  // namespace flakeid::pg
+
+FLAKEID_SQL_FUNCTION(flakeid_guard_trigger, flakeid::pg::guard_trigger)
+FLAKEID_SQL_FUNCTION(flakeid_guard_invalidate, flakeid::pg::guard_invalidate)

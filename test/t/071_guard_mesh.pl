@@ -1,0 +1,93 @@
+# The replication guard in a mesh: two primaries that subscribe to each other were both
+# given node 1/7. Each guards its table; the first row each one receives carries the
+# receiving server's own node id, so the guard refuses it on both sides and neither table
+# holds a row of the other. A third primary with its own node (1/8) subscribed by both
+# shows the guard lets honest rows through beside the refused ones.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my %machine = (a => 7, b => 7, c => 8);
+my @names = sort keys %machine;
+my %node;
+for my $name (@names)
+{
+	my $n = PostgreSQL::Test::Cluster->new("mesh_$name");
+	$n->init(allows_streaming => 'logical');
+	$n->append_conf(
+		'postgresql.conf', qq{
+log_statement = none
+flakeid.layout = 'twitter'
+flakeid.datacenter_id = 1
+flakeid.machine_id = $machine{$name}
+wal_retrieve_retry_interval = '300ms'
+});
+	$n->start;
+	$n->safe_psql(
+		'postgres', qq{
+		CREATE EXTENSION flakeid;
+		CREATE TABLE events (id bigint PRIMARY KEY DEFAULT flakeid_next(), origin text);
+		SELECT flakeid_guard('events');
+		CREATE PUBLICATION pub_$name FOR TABLE events;});
+	$node{$name} = $n;
+}
+
+# a and b subscribe to each other; both subscribe to c. No initial copy: the tables are
+# empty, and on 15 the subscriptions cannot ask for origin = none (16), so without the
+# guard a row would travel a -> b -> a.
+my @subscriptions = (['a', 'b'], ['b', 'a'], ['a', 'c'], ['b', 'c']);
+for my $s (@subscriptions)
+{
+	my ($to, $from) = @$s;
+	my $connstr = $node{$from}->connstr . ' dbname=postgres';
+	$node{$to}->safe_psql('postgres',
+		    "CREATE SUBSCRIPTION sub_${to}_from_$from CONNECTION '$connstr' "
+		  . "PUBLICATION pub_$from WITH (copy_data = false)");
+}
+$node{$_}->wait_for_subscription_sync for qw(a b);
+
+for my $name (@names)
+{
+	$node{$name}->safe_psql('postgres',
+		"INSERT INTO events (origin) SELECT '$name' FROM generate_series(1, 10)");
+}
+
+# Each side refuses the other's first row: it carries the receiver's own node.
+for my $s (['a', 'b'], ['b', 'a'])
+{
+	my ($to, $from) = @$s;
+	my $re = qr/ERROR:  (?:FL013: )?flakeid guard: node \(datacenter 1, machine 7\) arrives from subscription "sub_${to}_from_$from" \(replication origin "pg_\d+"\) but is this server's own node id/;
+	$node{$to}->wait_for_log($re, 0);
+	my ($line) = slurp_file($node{$to}->logfile) =~ /^(.*$re.*)$/m;
+	note "$to logs: $line";
+	pass("$to refuses the first row from $from: its own node id");
+}
+# c's rows reach both; a's and b's own rows stay where they were made.
+$node{c}->wait_for_catchup("sub_${_}_from_c") for qw(a b);
+for my $name (qw(a b))
+{
+	is( $node{$name}->safe_psql(
+			'postgres',
+			q{SELECT string_agg(origin || ':' || n, ' ' ORDER BY origin)
+			  FROM (SELECT origin, count(*) AS n FROM events GROUP BY origin) s}),
+		"$name:10 c:10",
+		"$name holds its own 10 rows and the 10 of c, none of the other primary");
+	is( $node{$name}->safe_psql(
+			'postgres',
+			q{SELECT string_agg(machine_id || '=' || subscription, ' ' ORDER BY machine_id)
+			  FROM flakeid_guard_bindings}),
+		"8=sub_${name}_from_c",
+		"$name binds only node 1/8, to its subscription to c");
+}
+ok( $node{a}->poll_query_until(
+		'postgres', q{
+		SELECT string_agg(subname, ' ') FROM pg_stat_subscription_stats
+		WHERE apply_error_count > 0},
+		'sub_a_from_b'),
+	'on a, only the subscription to b counts apply errors');
+
+$node{$_}->stop for @names;
+done_testing();
