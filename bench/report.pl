@@ -355,7 +355,7 @@ if ($raw{fair}) {
         fmt('%.1f', defined $b->{share} ? 100 * $b->{share} : undef), $b->{rounds}, verdict($b->{share}, 0.95, 0))
     } qw(twitter minimal)),
     "",
-    "A bulk call takes half of what a millisecond has left at a time, and while it sees others take IDs from its state it leaves them the last quarter of each millisecond (README, \"Guarantees\"): beside the clients it makes about three quarters of the ceiling, alone all of it. What the clients lose beside it is mostly CPU: the bulk call keeps one of the machine's cores busy.",
+    "A bulk call takes half of what a millisecond has left at a time, and while it sees others take IDs from its state it leaves them the last quarter of each millisecond (README, \"Guarantees\"): beside the clients it makes about three quarters of the ceiling, alone all of it. What the clients lose beside it is mostly CPU: the bulk call sleeps between milliseconds, but the rows it returns cost about a fifth of a core beside the clients (a third alone under twitter; README, \"Not guaranteed\").",
     "";
 }
 
