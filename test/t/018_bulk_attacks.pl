@@ -322,8 +322,9 @@ cmp_ok($took, '<', 2, sprintf('(e) at once (%.2f s)', $took));
 
 # ---- (f) a lead set per database or per role, where the library is not loaded yet ----
 # ALTER DATABASE/ROLE ... SET of a setting nobody has defined in that session is kept as a
-# placeholder; each session that loads flakeid discards it (a server setting) and keeps
-# the server's policy.
+# placeholder; each session that loads flakeid finds it refused (a server setting cannot
+# be set there). flakeid fails closed: no ID under a policy other than the one asked for
+# (FL010, naming the setting and the value), and the server's policy is not changed.
 my ($ret_db, $out_db, $err_db) = $node->psql('postgres',
 	q{ALTER DATABASE db_tw2 SET flakeid.clock_policy = 'logical'});
 my ($ret_role, $out_role, $err_role) = $node->psql('postgres',
@@ -332,14 +333,14 @@ note "(f) ALTER DATABASE: $ret_db $err_db; ALTER ROLE: $ret_role $err_role";
 for my $user ('postgres', 'bulk_loader')
 {
 	my ($r, $o, $e) = $node->psql(
-		'db_tw2', q{
-		SELECT flakeid_next() IS NOT NULL;
-		SELECT current_setting('flakeid.clock_policy');
-		SELECT DISTINCT clock_policy FROM flakeid_status();},
+		'db_tw2', "\\set VERBOSITY verbose\nSELECT flakeid_next() IS NOT NULL;",
 		extra_params => [ '-U', $user ]);
-	is($o, "t\nwait\nwait", "(f) as $user in db_tw2 the server's policy holds") or diag($e);
+	like($e, qr/ERROR:  FL010: flakeid\.clock_policy is set to "logical" where it cannot be set/,
+		"(f) as $user in db_tw2 the policy set there is refused: no ID");
 	note "(f) as $user: $e";
 }
+is($node->safe_psql('db_tw1', q{SELECT DISTINCT clock_policy FROM flakeid_status()}),
+	'wait', "(f) the server's policy holds elsewhere");
 $node->safe_psql('postgres', 'ALTER DATABASE db_tw2 RESET flakeid.clock_policy')
   if $ret_db == 0;
 $node->safe_psql('postgres', 'ALTER ROLE bulk_loader RESET flakeid.clock_policy')
