@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "pg/guard.hpp"
+#include "pg/superuser.hpp"
 #include "pg/mark_file.hpp"
 
 extern "C" {
@@ -18,7 +19,6 @@ extern "C" {
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/indexing.h"
-#include "catalog/pg_authid.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
 #include "storage/fd.h"
@@ -75,29 +75,6 @@ Oid find_sequence() {
            errhint("Create the extension again: DROP EXTENSION flakeid; CREATE EXTENSION "
                    "flakeid.")));
   pg_unreachable();
-}
-
-// The user and security context saved while the extension acts as superuser.
-struct SavedUser {
-  Oid user = InvalidOid;
-  int context = 0;
-};
-FLAKEID_NO_DESTRUCTOR(SavedUser);
-
-// Switches to the bootstrap superuser: every role may make IDs, but only the extension
-// may read and move its high-water mark. (Plain functions, not a C++ guard object: a
-// PostgreSQL error in between must not skip a destructor. Aborting the transaction
-// restores the user by itself.)
-SavedUser become_superuser() {
-  SavedUser saved;
-  GetUserIdAndSecContext(&saved.user, &saved.context);
-  SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID, saved.context | SECURITY_LOCAL_USERID_CHANGE);
-  return saved;
-}
-
-// Switches back to the user saved by become_superuser().
-void restore_user(const SavedUser& saved) {
-  SetUserIdAndSecContext(saved.user, saved.context);
 }
 
 // This server's identity as the mark file records it: its system identifier, the

@@ -10,7 +10,6 @@
 
 extern "C" {
 #include "access/xact.h"
-#include "catalog/pg_authid.h"
 #include "catalog/pg_subscription.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -31,6 +30,7 @@ extern "C" {
 
 #include "core/codec.hpp"
 #include "pg/guard.hpp"
+#include "pg/superuser.hpp"
 #include "pg/report.hpp"
 #include "pg/settings.hpp"
 
@@ -208,28 +208,6 @@ char* origin_label(const char* origin, const char* recorded_subscription) {
                     recorded_subscription);
   }
   return psprintf("replication origin \"%s\"", origin);
-}
-
-// The user and security context saved while the guard acts as the bootstrap superuser.
-struct SavedUser {
-  Oid user;
-  int context;
-};
-FLAKEID_NO_DESTRUCTOR(SavedUser);
-
-// Switches to the bootstrap superuser: the binding table is the extension's, not the
-// table owner's or the subscription owner's, and no search_path or role setting of theirs
-// may change what the guard's queries mean.
-SavedUser become_superuser() {
-  SavedUser saved;
-  GetUserIdAndSecContext(&saved.user, &saved.context);
-  SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID, saved.context | SECURITY_LOCAL_USERID_CHANGE);
-  return saved;
-}
-
-// Switches back to the user and context saved.
-void restore_user(const SavedUser& saved) {
-  SetUserIdAndSecContext(saved.user, saved.context);
 }
 
 // The binding table's qualified name (palloc'd), from the schema of the trigger function.
