@@ -33,8 +33,6 @@ my $su = $node->safe_psql('postgres', 'SELECT current_user');
 $node->safe_psql(
 	'postgres', q{
 	CREATE ROLE dbo LOGIN;
-	GRANT EXECUTE ON FUNCTION pg_catalog.pg_replication_origin_session_setup(text) TO dbo;
-	GRANT EXECUTE ON FUNCTION pg_catalog.pg_replication_origin_session_reset() TO dbo;
 	SELECT pg_catalog.pg_replication_origin_create('dbo_origin');
 	SELECT pg_catalog.pg_replication_origin_create('other_origin');
 });
@@ -221,6 +219,7 @@ BEGIN
       'BEGIN PERFORM dbo_log.ran(%L); %s END \$b\$',
       '$s', f.proname, f.args, f.result, '$s.' || f.proname || '(' || f.args || ')',
       CASE WHEN f.result = 'trigger' THEN 'RETURN NEW;'
+           WHEN f.result = 'event_trigger' THEN 'RETURN;'
            WHEN f.bare THEN 'RETURN;'
            WHEN f.proname = 'flakeid_next' THEN 'RETURN 42;'
            ELSE 'RETURN NULL;' END);
@@ -311,6 +310,8 @@ for my $db (sort keys %from)
 		$db, qq{
 		$create;
 		ALTER DATABASE $db SET flakeid.layout = 'twitter';
+		GRANT EXECUTE ON FUNCTION pg_catalog.pg_replication_origin_session_setup(text) TO dbo;
+		GRANT EXECUTE ON FUNCTION pg_catalog.pg_replication_origin_session_reset() TO dbo;
 		CREATE SCHEMA app;
 		CREATE TABLE app.invoices (id bigserial PRIMARY KEY, total numeric NOT NULL);
 		INSERT INTO app.invoices (total) VALUES (10), (20);
