@@ -613,7 +613,8 @@ CREATE EVENT TRIGGER flakeid_guard_ddl ON ddl_command_end
 
 -- Every table the guard is on, or was on: each trigger named flakeid_guard or running
 -- flakeid_guard_trigger() (bound here by OID), its key column and tgenabled, and whether
--- it guards (the extension's function, BEFORE INSERT OR UPDATE FOR EACH ROW, ENABLE ALWAYS);
+-- it guards (the extension's function, BEFORE INSERT OR UPDATE FOR EACH ROW, fired in apply
+-- workers: ENABLE ALWAYS, or ENABLE REPLICA);
 -- and each table that rows bound a node from (first_table of the bindings) but that has no
 -- such trigger now ('gone'). The table's owner can weaken its guard (ALTER TABLE ... ENABLE
 -- TRIGGER makes it ENABLE ORIGIN, DISABLE TRIGGER, DROP TRIGGER): this shows it.
@@ -624,7 +625,7 @@ SELECT t.tgrelid::pg_catalog.regclass AS relation,
        END AS key_column,
        CASE t.tgenabled WHEN 'A' THEN 'always' WHEN 'O' THEN 'origin' WHEN 'R' THEN 'replica'
                         WHEN 'D' THEN 'disabled' END AS enabled,
-       (t.tgenabled OPERATOR(pg_catalog.=) 'A'
+       ((t.tgenabled OPERATOR(pg_catalog.=) 'A' OR t.tgenabled OPERATOR(pg_catalog.=) 'R')
         AND t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure
         AND t.tgtype OPERATOR(pg_catalog.=) 23   -- ROW | BEFORE | INSERT | UPDATE
         AND t.tgnargs OPERATOR(pg_catalog.=) 1) AS guarding

@@ -510,12 +510,14 @@ for my $sql (readme_sql_texts())
 		my ($fn, $args) = ($1, $2);
 		# the call's own arguments: nested calls' parentheses emptied
 		my $inner = substr($args, 1, -1);
-		1 while $inner =~ s/\((?:[^()']|'[^']*')+\)/()/g;
+		1 while $inner =~ s/\((?:[^()']|'[^']*'|\(\))+\)/()/g;
 		while ($inner =~ /(\w+\s+)?'[^']*'(::)?/g)
 		{
 			my ($before, $cast) = ($1 // '', $2);
 			next if $cast;
-			next if $before =~ /^(?:interval|timestamptz|text|regclass|name|bigint|integer|date)\s+$/;
+			next
+			  if $before =~
+			  /^(?:interval|timestamptz|text|regclass|name|bigint|integer|date|DEFAULT)\s+$/;
 			push @untyped, "$fn$args";
 		}
 	}
