@@ -78,7 +78,8 @@ Datum span_with(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_node, flakeid::pg::node_current)
-FLAKEID_SQL_FUNCTION(flakeid_node_with, flakeid::pg::node_with)
-FLAKEID_SQL_FUNCTION(flakeid_span, flakeid::pg::span_current)
-FLAKEID_SQL_FUNCTION(flakeid_span_with, flakeid::pg::span_with)
+FLAKEID_SQL_FUNCTION(flakeid_node, flakeid::pg::node_current, returns(INT4OID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_node_with, flakeid::pg::node_with,
+                     returns(INT4OID, INT8OID, TEXTOID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_span, flakeid::pg::span_current, returns(INT8OID, INTERVALOID))
+FLAKEID_SQL_FUNCTION(flakeid_span_with, flakeid::pg::span_with, returns(INT8OID, INTERVALOID, TEXTOID))

@@ -287,6 +287,15 @@ void report_step_error(const Step& step, const Generator& generator, std::int64_
   pg_unreachable();
 }
 
+void report_declaration(const char* function, const char* symbol, const char* declared,
+                        const char* implemented) {
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
+                  errmsg("%s() is declared %s, but the flakeid library's %s %s", function, declared,
+                         symbol, implemented),
+                  errdetail("%s", kDeclarationDetail), errhint("%s", kDeclarationHint)));
+  pg_unreachable();
+}
+
 void report_record_columns(const char* function, int declared, std::size_t filled) {
   ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
                   errmsg("%s() is declared with %d result columns, but the flakeid library "
