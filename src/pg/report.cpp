@@ -375,6 +375,17 @@ void describe_fix(const Rejection& r, char* out, std::size_t size) {
                                       : ", then start a new session");
       return;
     case RejectionKind::kContext:
+      if (r.source == PGC_S_GLOBAL || r.source == PGC_S_DATABASE || r.source == PGC_S_USER ||
+          r.source == PGC_S_DATABASE_USER) {
+        // Where flakeid is loaded, PostgreSQL refuses RESET of a server setting there too.
+        snprintf(out, size,
+                 "Set %s in postgresql.conf or with ALTER SYSTEM, then reload. Remove it with "
+                 "ALTER DATABASE or ALTER ROLE ... RESET %s (where flakeid is preloaded, "
+                 "PostgreSQL refuses that: RESET ALL removes it, with every other setting stored "
+                 "there), then start a new session.",
+                 name, name);
+        return;
+      }
       snprintf(out, size,
                "Set %s in postgresql.conf or with ALTER SYSTEM, then reload; and start a new "
                "session without this setting.",
