@@ -422,7 +422,6 @@ for my $db (sort keys %from)
 		 SELECT pg_catalog.pg_replication_origin_session_setup('other_origin');
 		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 2, 3) . ");",
 		'dbo');
-	# TODO(issue19c): the guard's SPI statements bind their own names (C side).
 	is(decoys_in($err), '',
 		"$db: attack 3: the guard's statements (as the bootstrap superuser) run no decoy of dbo's");
 	like($err, qr/ERROR:  flakeid guard: node \(datacenter 1, machine 2\) arrives from replication origin "other_origin" but is bound to replication origin "dbo_origin"/,
