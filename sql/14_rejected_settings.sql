@@ -239,3 +239,24 @@ SELECT flakeid_next();
 ROLLBACK TO s1;
 SELECT flakeid_next() > 0 AS nothing_set_before_s1;
 ROLLBACK;
+
+-- ---- the replication guard reads the layout and node ids: it refuses too -----------------
+-- The database's layout is twitter; a session's invalid SET before flakeid loads is in
+-- force: a replicated row is refused (FL010), not bound under the database's twitter.
+ALTER DATABASE contrib_regression SET flakeid.layout = 'twitter';
+\c
+CREATE TABLE guarded (id bigint);
+SELECT flakeid_guard('guarded');
+SELECT pg_replication_origin_create('regress_rejected') > 0 AS origin;
+\c
+SET client_min_messages = error;
+SET flakeid.layout = 'bogus';
+SELECT pg_replication_origin_session_setup('regress_rejected');
+INSERT INTO guarded VALUES ((1000::bigint << 22) | (1 << 17) | (1 << 12));
+SELECT pg_replication_origin_session_reset();
+SELECT count(*) AS bindings FROM flakeid_guard_binding;
+\c
+DROP TABLE guarded;
+SELECT pg_replication_origin_drop('regress_rejected');
+ALTER DATABASE contrib_regression RESET flakeid.layout;
+TRUNCATE flakeid_guard_binding;

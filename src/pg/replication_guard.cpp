@@ -514,6 +514,25 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
                            "trigger with the key column as its one argument"),
                     errhint("Install it with SELECT flakeid_guard('table', 'key_column').")));
   }
+  if (data->tg_trigger->tgenabled == TRIGGER_FIRES_ON_ORIGIN) {
+    // The guard fires where the session replication role is "origin" (local writes) and no
+    // longer where apply workers write ("replica"): every replicated row passes unchecked.
+    // ENABLE TRIGGER or CREATE OR REPLACE TRIGGER leaves it so. Refused where it shows at
+    // once, on the table's own writes, rather than left to be found after a clash.
+    ereport(ERROR,
+            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+             errmsg("flakeid guard: the guard of table %s no longer checks replicated rows",
+                    table_name(data->tg_relation)),
+             errdetail("Its trigger \"%s\" is enabled for local writes only (ENABLE ORIGIN): "
+                       "apply workers write without it. flakeid_guard() installs it ENABLE "
+                       "ALWAYS.",
+                       data->tg_trigger->tgname),
+             errhint("Install the guard again: SELECT flakeid_guard('%s', '%s'), or ALTER TABLE "
+                     "%s ENABLE ALWAYS TRIGGER %s.",
+                     table_name(data->tg_relation),
+                     data->tg_trigger->tgnargs == 1 ? data->tg_trigger->tgargs[0] : "id",
+                     table_name(data->tg_relation), quote_identifier(data->tg_trigger->tgname))));
+  }
   HeapTuple row = insert ? data->tg_trigtuple : data->tg_newtuple;
   // Rows written here, with no replication origin, are not checked: a hub may load by hand.
   const RepOriginId origin = replorigin_session_origin;
@@ -548,6 +567,14 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
   }
   if (id < 0) report_negative_id(id);
 
+  // The guard reads the key under the database's layout and compares its node with this
+  // server's: a value of those settings held as rejected is not the one asked for.
+  constexpr SettingSet kGuardSettings = setting_bit(Setting::kLayout) |
+                                        setting_bit(Setting::kDatacenterId) |
+                                        setting_bit(Setting::kMachineId);
+  if (const Rejection* rejected = rejected_setting(kGuardSettings)) {
+    refuse_rejected_setting(*rejected);
+  }
   const Layout& layout = layout_setting();
   if (layout.datacenter_bits + layout.machine_bits == 0) {
     ereport(ERROR,

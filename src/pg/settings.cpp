@@ -346,33 +346,64 @@ const Rejection* file_refusal(SettingSet uses) {
   return nullptr;
 }
 
-// Whether this backend has looked for server settings stored for its database or role.
-bool stored_checked = false;
+// Values stored for this session with ALTER DATABASE / ROLE ... SET (pg_db_role_setting)
+// that PostgreSQL did not put in force as the session started. Stored while flakeid was not
+// loaded, they could not be checked; where flakeid is preloaded, PostgreSQL drops a server
+// setting there ("cannot be changed now") and an invalid integer or enum value with a
+// WARNING, and the value below it would be in force (issue 19: node ids stored for a
+// database made IDs of node 0|0). Each one refuses its setting while nothing of a higher
+// priority (a SET) has replaced it. Where flakeid is loaded later, the takeover already
+// holds such a value as rejected, in force with its source: it is not counted twice.
+struct StoredRefusals {
+  bool checked = false;
+  int count = 0;
+  Rejection rejection[static_cast<unsigned>(Setting::kCount)];
+  unsigned setting[static_cast<unsigned>(Setting::kCount)];
+};
+FLAKEID_NO_DESTRUCTOR(StoredRefusals);
+StoredRefusals stored_refusals;
 
-// Looks, once per backend, for a server setting (datacenter_id, machine_id, clock_policy,
-// max_clock_lead_ms) stored with ALTER DATABASE / ROLE ... SET for this session. Stored
-// while flakeid was not loaded, it could not be checked; where flakeid is preloaded,
-// PostgreSQL drops it as the session starts ("cannot be changed now") and the server's value
-// would be in force: each one refuses its setting for the session (issue 19: node ids stored
-// for a database made IDs of node 0|0). Where flakeid is loaded later, the takeover already
-// holds it as rejected, with that source.
-void check_stored_server_settings() {
-  stored_checked = true;
+// Reads, once per backend, the values stored for this session and notes each one that
+// PostgreSQL did not apply.
+void check_stored_settings() {
+  stored_refusals.checked = true;
   for (unsigned s = 0; s < std::size(kSpecs); ++s) {
     const SettingSpec& spec = kSpecs[s];
-    if (spec.context != PGC_SIGHUP || stored_per_database_or_role(setting_source(spec.name))) {
-      continue;
-    }
     StoredValue stored;
-    if (!stored_setting(spec.name, &stored)) continue;
+    if (!stored_setting(spec.name, &stored) || setting_source(spec.name) >= stored.source) {
+      continue;  // none, or applied (or the takeover's rejection of it is in force)
+    }
     Rejection rejection;
-    rejection.kind = RejectionKind::kContext;
     rejection.source = stored.source;
     set_field(rejection.setting, spec.name);
     set_field(rejection.value, stored.value);
-    set_server_setting_reason(&rejection, spec.name);
-    if (standing_count < kMaxStanding) standing[standing_count++] = {rejection, 1u << s, 0};
+    if (spec.context == PGC_SIGHUP) {
+      rejection.kind = RejectionKind::kContext;
+      set_server_setting_reason(&rejection, spec.name);
+    } else if (spec.accepts(spec, stored.value, rejection.reason, sizeof(rejection.reason))) {
+      rejection.kind = RejectionKind::kLost;
+      set_field(rejection.reason, "PostgreSQL did not apply it when the session started.");
+    }
+    stored_refusals.rejection[stored_refusals.count] = rejection;
+    stored_refusals.setting[stored_refusals.count++] = s;
   }
+}
+
+// The refusal of a stored value among the settings `uses`, while it is the value that would
+// be in force (nothing of a higher priority has been set since).
+const Rejection* stored_refusal(SettingSet uses) {
+  if (!stored_refusals.checked) {
+    if (!IsTransactionState()) return nullptr;  // the catalogs cannot be read: next time
+    check_stored_settings();
+  }
+  for (int i = 0; i < stored_refusals.count; ++i) {
+    const Rejection& rejection = stored_refusals.rejection[i];
+    if ((uses & (1u << stored_refusals.setting[i])) != 0 &&
+        setting_source(rejection.setting) < rejection.source) {
+      return &rejection;
+    }
+  }
+  return nullptr;
 }
 
 // Adds a refusal that PostgreSQL keeps no value for, and says so.
@@ -554,7 +585,7 @@ std::uint64_t settings_generation() noexcept {
 }
 
 const Rejection* rejected_setting(SettingSet uses) {
-  if (!stored_checked && IsTransactionState()) check_stored_server_settings();
+  if (const Rejection* stored = stored_refusal(uses)) return stored;
   for (int i = 0; i < standing_count; ++i) {
     if ((standing[i].settings & uses) == 0) continue;
     if (!standing_ended(standing[i])) return &standing[i].rejection;

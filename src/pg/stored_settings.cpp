@@ -60,7 +60,9 @@ bool stored_for(Relation catalog, Oid database, Oid role, const char* name, char
 
 bool stored_setting(const char* name, StoredValue* found) {
   const Oid database = MyDatabaseId;
-  const Oid role = GetSessionUserId();
+  // The role the session started as: PostgreSQL applied that role's values (a later SET
+  // SESSION AUTHORIZATION applies none).
+  const Oid role = GetAuthenticatedUserId();
   // In the order of priority of process_settings(): the role in this database, the role,
   // the database, every role.
   const struct {

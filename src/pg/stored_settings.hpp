@@ -19,8 +19,8 @@ struct StoredValue {
 FLAKEID_NO_DESTRUCTOR(StoredValue);
 
 // The stored value of `name` that PostgreSQL would put in force for this session (database
-// MyDatabaseId, session user), the one of the highest priority; false when none is stored.
-// Needs a transaction.
+// MyDatabaseId, the role it started as), the one of the highest priority; false when none is
+// stored. Needs a transaction.
 bool stored_setting(const char* name, StoredValue* found);
 
 }  // namespace flakeid::pg

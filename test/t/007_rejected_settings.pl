@@ -227,6 +227,29 @@ like($err, qr/ERROR:  FL010: flakeid\.machine_id is set to "5" where it cannot b
 	"the role's machine id still refuses for the role");
 ($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
 like($out, qr/ID \d+/, 'with the database setting removed, its sessions make IDs');
+
+# An invalid clock tolerance (a superuser's setting) stored the same way: PostgreSQL drops it
+# too ("outside the valid range"). It refuses while it would be in force: a valid SET in the
+# session replaces it, RESET brings the refusal back.
+$node->stop;
+$node->append_conf('postgresql.conf', "shared_preload_libraries = ''");
+$node->start;
+$node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.clock_tolerance_ms = '2h'});
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
+$node->restart;
+($out, $err) = session($node, 'postgres', qq{SELECT 'ID ' || flakeid_next();
+SET flakeid.clock_tolerance_ms = 20;
+SELECT 'SET ' || flakeid_next();
+RESET flakeid.clock_tolerance_ms;
+SELECT 'RESET ' || flakeid_next();});
+note "preloaded, a stored invalid tolerance: $out $err";
+unlike($out, qr/^ID \d+/m, 'preloaded, a stored invalid tolerance: no ID');
+like($err, qr/ERROR:  FL010: flakeid\.clock_tolerance_ms is set to "2h", which is not a valid value/,
+	'refused with FL010, naming the value');
+like($out, qr/^SET \d+/m, 'a valid SET in the session replaces it');
+unlike($out, qr/^RESET \d+/m, 'RESET brings the refusal back');
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET ALL');
+$node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.layout = 'twitter'});
 $node->safe_psql('postgres', "ALTER ROLE $role IN DATABASE postgres RESET ALL");
 ($out) = session($node, $role, "SELECT 'ID ' || flakeid_next();");
 like($out, qr/ID \d+/, "with the role's setting removed, the role makes IDs");
