@@ -14,8 +14,7 @@ namespace {
 
 using testing::crc32c;
 
-const MarkRecord kRecord = {1795977847219, 7432109876543210987ull, 2, 0xFD01, 0x1A2B3C,
-                            0xC0FFEE42};
+const MarkRecord kRecord = {1795977847219, 7432109876543210987ull, 2, 0xFD01, 0x1A2B3C, 0xC0FFEE42};
 
 // The text of kRecord.
 std::string text_of(const MarkRecord& record) {
