@@ -454,7 +454,26 @@ CREATE FUNCTION @extschema@.flakeid_resume_above(key bigint)
 RETURNS void
 AS 'MODULE_PATHNAME', 'flakeid_resume_above'
 LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
--- ==== end of issue 20's section (and the two lines marked "issue 20" in flakeid_adopt) ====
+
+-- flakeid_key_overlaps(): the layouts and epochs in use on this server (every state since
+-- it started, and the caller's settings) whose IDs can be equal, under the server's node
+-- ids. same_time: equal IDs are made in the same millisecond and decode to the same time
+-- and node (twitter and large_cluster at node 0|0); apart: how much later the other makes
+-- an ID equal to one of the first (another epoch), NULL where that varies (other timestamp
+-- widths: times far apart). A generator state per layout and epoch keeps IDs apart only
+-- within it (src/core/key_overlap.hpp).
+CREATE FUNCTION @extschema@.flakeid_key_overlaps(
+    OUT layout text,
+    OUT epoch timestamptz,
+    OUT other_layout text,
+    OUT other_epoch timestamptz,
+    OUT same_time boolean,
+    OUT apart interval)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flakeid_key_overlaps'
+LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+-- ==== end of issue 20's section (and the lines marked "issue 20" in flakeid_adopt_checked
+-- and flakeid_adopt) ====
 
 -- The entry point: binds flakeid_capacity(), flakeid_min_id(), flakeid_layouts() and
 -- flakeid_next() by OID (a SQL-standard body) and passes what they give to
