@@ -1,6 +1,8 @@
 // Whether two key spaces of one server can give the same ID.
 #include "core/key_overlap.hpp"
 
+#include "core/state_table.hpp"
+
 namespace flakeid {
 
 namespace {
@@ -38,6 +40,8 @@ bool low_bits_meet(const LowBits& narrow, int narrow_width, const LowBits& wide)
 KeyOverlap key_overlap(const Layout& a, std::int64_t epoch_a, const Layout& b, std::int64_t epoch_b,
                        std::uint64_t datacenter, std::uint64_t machine) noexcept {
   KeyOverlap result;
+  // One state word: no two of its IDs have the same timestamp and sequence.
+  if (epoch_a == epoch_b && StateTable::shares_state(a, b)) return result;
   for (const Layout* layout : {&a, &b}) {
     if (datacenter > layout->max_datacenter() || machine > layout->max_machine()) return result;
   }

@@ -1,10 +1,11 @@
 // Whether two key spaces of one server can give the same ID. A key space is a layout and
-// an epoch under the server's node ids; two of them share no generator state, so nothing
-// keeps their IDs apart but their bits. Equal IDs decode to the same time and node when the
-// two have the same timestamp width and epoch and their node and sequence fields meet
-// (twitter and large_cluster at node 0|0: both are ts << 22 | sequence); to times a fixed
-// span apart under another epoch of the same width; and, under different widths, to times
-// whose distances from the epochs differ by a power of two (far apart, but in range).
+// an epoch under the server's node ids; two of them that share no generator state (all but
+// layouts of the same timestamp and sequence widths under one epoch: state_table.hpp) have
+// nothing but their bits to keep their IDs apart. Equal IDs decode to the same time and node when
+// the two have the same timestamp width and epoch and their node and sequence fields meet (twitter
+// and large_cluster at node 0|0: both are ts << 22 | sequence); to times a fixed span apart under
+// another epoch of the same width; and, under different widths, to times whose distances from the
+// epochs differ by a power of two (far apart, but in range).
 #pragma once
 
 #include <cstdint>
@@ -27,8 +28,8 @@ struct KeyOverlap {
 };
 
 // How IDs of layout `a` with epoch `epoch_a` and of `b` with `epoch_b`, both made under
-// node ids `datacenter` and `machine`, can coincide. A layout the node ids do not fit makes
-// no ID: kNone.
+// node ids `datacenter` and `machine`, can coincide. Layouts that share a state, and a
+// layout the node ids do not fit (it makes no ID), give kNone.
 KeyOverlap key_overlap(const Layout& a, std::int64_t epoch_a, const Layout& b, std::int64_t epoch_b,
                        std::uint64_t datacenter, std::uint64_t machine) noexcept;
 

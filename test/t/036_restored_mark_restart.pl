@@ -1,5 +1,5 @@
 # A mark learnt from a restore belongs to the node, across restarts and crashes (issue 20,
-# item 2). A database is dumped from a server whose clock runs 4 s ahead (libfaketime) and
+# item 2). A database is dumped from a server whose clock runs 8 s ahead (libfaketime) and
 # restored into database r of a server on the real clock; a session of r looks (its first
 # ID: refused, FL001, the restored IDs are ahead of the clock). Then the server restarts,
 # or crashes, and database b, same layout, makes 5,000 IDs before any session of r: every
@@ -19,10 +19,10 @@ require_libfaketime();
 
 my $dir = PostgreSQL::Test::Utils::tempdir();
 
-# The source: its clock 4 s ahead.
+# The source: its clock 8 s ahead (a restore and a look take a few seconds here).
 my $source = PostgreSQL::Test::Cluster->new('ahead_source');
 $source->init;
-set_clock('+4');
+set_clock('+8');
 start_faked($source);
 $source->safe_psql('postgres', 'CREATE DATABASE r');
 $source->safe_psql('r',

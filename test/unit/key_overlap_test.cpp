@@ -14,11 +14,15 @@ const Layout kLargeCluster{41, 8, 8, 6};
 const Layout kHighThroughput{41, 3, 3, 16};
 
 // Every preset of 41 timestamp bits is ts << 22 | node | sequence: at node 0|0, their IDs
-// of one millisecond meet (twitter's sequence 5 is large_cluster's sequence 5).
+// of one millisecond meet (twitter's sequence 5 is large_cluster's sequence 5), but for
+// those that share one state (twitter and single_dc: 12 sequence bits each), and a layout
+// with itself.
 TEST(KeyOverlapTest, FortyOneBitPresetsMeetAtNodeZero) {
   for (const Layout& a : {kTwitter, kSingleDc, kLargeCluster, kHighThroughput}) {
     for (const Layout& b : {kTwitter, kSingleDc, kLargeCluster, kHighThroughput}) {
-      EXPECT_EQ(key_overlap(a, kEpoch, b, kEpoch, 0, 0).kind, Overlap::kSameTime);
+      const Overlap expected =
+          a.sequence_bits == b.sequence_bits ? Overlap::kNone : Overlap::kSameTime;
+      EXPECT_EQ(key_overlap(a, kEpoch, b, kEpoch, 0, 0).kind, expected);
     }
   }
 }
@@ -27,8 +31,11 @@ TEST(KeyOverlapTest, FortyOneBitPresetsMeetAtNodeZero) {
 // large_cluster 1|1 bits 14 and 6; their ranges of low bits do not meet.
 TEST(KeyOverlapTest, NodeFieldsKeepThemApartElsewhere) {
   EXPECT_EQ(key_overlap(kTwitter, kEpoch, kLargeCluster, kEpoch, 1, 1).kind, Overlap::kNone);
-  // twitter 0|1 is 4096 + sequence (< 4096); single_dc 0|1 is 4096 + sequence: they meet.
-  EXPECT_EQ(key_overlap(kTwitter, kEpoch, kSingleDc, kEpoch, 0, 1).kind, Overlap::kSameTime);
+  // twitter and single_dc share a state: one state word never gives one ID twice.
+  EXPECT_EQ(key_overlap(kTwitter, kEpoch, kSingleDc, kEpoch, 0, 1).kind, Overlap::kNone);
+  // Under epochs 1 s apart they do not: twitter 0|1 and single_dc 0|1 are both 4096 +
+  // sequence.
+  EXPECT_EQ(key_overlap(kTwitter, kEpoch, kSingleDc, kEpoch + 1000, 0, 1).kind, Overlap::kApart);
 }
 
 // The same layout under an epoch 1 s later: an ID equals one made 1 s earlier.
