@@ -24,7 +24,9 @@
 --     first key of now, the OID of flakeid_next() or flakeid_guard_trigger());
 --   - everything else those PL/pgSQL bodies call is PostgreSQL's own, found with
 --     search_path = pg_catalog, pg_temp (a function's SET): pg_catalog first, and pg_temp
---     holds no functions or operators that a lookup would find;
+--     holds no functions or operators that a lookup would find (the statements they build
+--     with format() also name the catalog's functions pg_catalog.…, quote identifiers
+--     with %I and print relations as regclass, which qualifies and quotes them);
 --   - what they hand to ALTER TABLE or CREATE TRIGGER as text (the DEFAULT, the trigger's
 --     function) is written from the OID at that moment (regproc prints the schema's
 --     current name, quoted) and checked by OID afterwards, in pg_depend and pg_trigger:
@@ -307,7 +309,7 @@ BEGIN
                       q.seqcache, CASE WHEN q.seqcycle THEN '' ELSE 'NO ' END)
           INTO stmt FROM pg_sequence q WHERE q.seqrelid = seqs[k];
         copy_stmts := copy_stmts || stmt;
-        EXECUTE format('SELECT format(''SELECT pg_catalog.setval(%%L, %%s, %%L)'', %L, last_value, is_called) FROM %s',
+        EXECUTE format('SELECT pg_catalog.format(''SELECT pg_catalog.setval(%%L, %%s, %%L)'', %L, last_value, is_called) FROM %s',
                        s.name, s.name) INTO stmt;
         copy_stmts := copy_stmts || stmt;
         IF s.owner::oid <> current_user::regrole::oid THEN
@@ -371,7 +373,7 @@ BEGIN
             DETAIL = 'flakeid_adopt() must read every key of the table to check that new keys sort above them all.',
             HINT = format('Call it as a role that bypasses row-level security (a superuser or a role with BYPASSRLS), or, as the owner, for the time of the call: ALTER TABLE %s NO FORCE ROW LEVEL SECURITY.', tbl);
   END IF;
-  EXECUTE format('SELECT max(%I) FROM %s', key_column, tbl) INTO max_key;
+  EXECUTE format('SELECT pg_catalog.max(%I) FROM %s', key_column, tbl) INTO max_key;
   IF max_key >= first_key THEN
     -- Which presets would fit with this epoch: flakeid_min_id(now(), preset, epoch) is
     -- (now_ms - epoch_ms) << (D + M + S), when now_ms - epoch_ms fits in the T bits.

@@ -18,6 +18,7 @@ extern "C" {
 #include "access/table.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
@@ -58,11 +59,17 @@ Oid extension_schema(Oid extension) {
 }
 
 // The OID of this database's high-water sequence as the catalogs show it now; InvalidOid
-// when the extension or the sequence is missing.
+// when the extension or the sequence is missing. Found by OID: the extension's schema by
+// its OID (a renamed schema changes nothing), and only the extension's own member counts
+// (a sequence of that name another role made there is never read or set as the superuser).
 Oid find_sequence() {
   const Oid extension = get_extension_oid("flakeid", true);
   const Oid schema = OidIsValid(extension) ? extension_schema(extension) : InvalidOid;
-  return OidIsValid(schema) ? get_relname_relid(kSequenceName, schema) : InvalidOid;
+  const Oid sequence = OidIsValid(schema) ? get_relname_relid(kSequenceName, schema) : InvalidOid;
+  if (!OidIsValid(sequence) || getExtensionOfObject(RelationRelationId, sequence) != extension) {
+    return InvalidOid;
+  }
+  return sequence;
 }
 
 // Raises the error of a database whose high-water sequence is missing.
@@ -140,6 +147,8 @@ void database_mark_unlock(Oid sequence, LOCKMODE mode) {
 }
 
 std::int64_t database_mark_value(Oid sequence) {
+  // As the superuser: the caller may have no right on the sequence. The call is bound by
+  // OID, and reads the sequence by OID.
   const SavedUser saved = become_superuser();
   LOCAL_FCINFO(fcinfo, 1);
   InitFunctionCallInfoData(*fcinfo, nullptr, 1, InvalidOid, nullptr, nullptr);
@@ -159,6 +168,7 @@ std::int64_t database_mark_value(Oid sequence) {
 }
 
 void database_mark_set(Oid sequence, std::int64_t mark_ms) {
+  // As the superuser, bound by OID, as database_mark_value().
   const SavedUser saved = become_superuser();
   DirectFunctionCall2(setval_oid, ObjectIdGetDatum(sequence), Int64GetDatum(mark_ms));
   restore_user(saved);

@@ -80,6 +80,12 @@ ErrorHelp epoch_help(Error error);
                                     std::int64_t now_ms, std::int64_t tolerance_ms,
                                     std::int64_t lead_ms);
 
+// Raises FL009 for a function `function` declared otherwise than the library's `symbol`
+// implements it: "next_out() is declared to return record, but the flakeid library's
+// flakeid_next returns bigint".
+[[noreturn]] void report_declaration(const char* function, const char* symbol, const char* declared,
+                                     const char* implemented);
+
 // Raises the error of a function whose declared result record has `declared` columns where
 // the library fills `filled`.
 [[noreturn]] void report_record_columns(const char* function, int declared, std::size_t filled);

@@ -91,4 +91,4 @@ Datum status(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_status, flakeid::pg::status)
+FLAKEID_SQL_FUNCTION(flakeid_status, flakeid::pg::status, returns_set(RECORDOID))

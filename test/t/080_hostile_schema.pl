@@ -158,6 +158,12 @@ CREATE VIEW $s.$table AS
 	return $sql;
 }
 
+# The FROM and WHERE of a query over the extension's functions (p, pg_proc), found as its
+# members.
+my $flakeid_functions = q{pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid
+     WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'e'
+       AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'flakeid')};
+
 # Overloads of the extension's functions in schema $s: each name with text arguments of
 # the same count (and the issue's own: flakeid_min_id(text, text), flakeid_timestamp(bigint,
 # text)), which an untyped literal picks over the real one. Read from the extension's
@@ -171,11 +177,7 @@ DECLARE
   f record;
 BEGIN
   FOR f IN
-    SELECT DISTINCT p.proname, p.pronargs FROM pg_catalog.pg_depend d
-      JOIN pg_catalog.pg_proc p ON p.oid = d.objid
-     WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'e'
-       AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'flakeid')
-       AND p.pronargs > 0
+    SELECT DISTINCT p.proname, p.pronargs FROM $flakeid_functions AND p.pronargs > 0
   LOOP
     EXECUTE pg_catalog.format(
       'CREATE FUNCTION %I.%I(%s) RETURNS text LANGUAGE plpgsql '
@@ -209,9 +211,7 @@ BEGIN
     SELECT p.proname, pg_catalog.pg_get_function_arguments(p.oid) AS args,
            pg_catalog.pg_get_function_result(p.oid) AS result,
            p.proretset OR p.proargmodes IS NOT NULL OR p.prorettype = 'pg_catalog.void'::pg_catalog.regtype AS bare
-      FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid
-     WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'e'
-       AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'flakeid')
+      FROM $flakeid_functions
   LOOP
     EXECUTE pg_catalog.format(
       'CREATE FUNCTION %I.%I(%s) RETURNS %s LANGUAGE plpgsql '
@@ -422,7 +422,6 @@ for my $db (sort keys %from)
 		 SELECT pg_catalog.pg_replication_origin_session_setup('other_origin');
 		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 2, 3) . ");",
 		'dbo');
-	# TODO(issue19c): the guard's SPI statements bind their own names (C side).
 	is(decoys_in($err), '',
 		"$db: attack 3: the guard's statements (as the bootstrap superuser) run no decoy of dbo's");
 	like($err, qr/ERROR:  flakeid guard: node \(datacenter 1, machine 2\) arrives from replication origin "other_origin" but is bound to replication origin "dbo_origin"/,
