@@ -125,4 +125,4 @@ Datum key_overlaps(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_key_overlaps, flakeid::pg::key_overlaps)
+FLAKEID_SQL_FUNCTION(flakeid_key_overlaps, flakeid::pg::key_overlaps, returns_set(RECORDOID))

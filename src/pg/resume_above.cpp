@@ -60,4 +60,4 @@ Datum resume_above_key(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_resume_above, flakeid::pg::resume_above_key)
+FLAKEID_SQL_FUNCTION(flakeid_resume_above, flakeid::pg::resume_above_key, returns(VOIDOID, INT8OID))
