@@ -53,7 +53,10 @@ CREATE FUNCTION @extschema@.flakeid_adopt_checked(
     preset_names text[],
     preset_timestamp_bits integer[],
     preset_low_bits integer[])
-RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text)
+-- adopted_max (issue 20): the largest key the table held, which flakeid_adopt() hands to
+-- flakeid_resume_above(); NULL when every member was adopted already.
+RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text,
+               adopted_max bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET row_security = off
@@ -252,7 +255,7 @@ BEGIN
   -- Adopted already, every one: nothing to check, nothing to change.
   IF NOT 'adopted' <> ANY (member_kind) THEN
     FOR i IN 1 .. array_length(members, 1) LOOP
-      RETURN QUERY SELECT members[i]::regclass, member_prev[i], NULL::text, NULL::text;
+      RETURN QUERY SELECT members[i]::regclass, member_prev[i], NULL::text, NULL::text, NULL::bigint;
     END LOOP;
     RETURN;
   END IF;
@@ -436,10 +439,43 @@ BEGIN
     END IF;
     RETURN QUERY SELECT members[i]::regclass, member_prev[i],
                         seq_names[array_position(seqs, member_seq[i])],
-                        seq_fates[array_position(seqs, member_seq[i])];
+                        seq_fates[array_position(seqs, member_seq[i])], max_key;
   END LOOP;
 END
 $adopt$;
+
+-- ==== issue 20: adopted keys count for every resume rule =================================
+-- flakeid_resume_above(key): every later ID of the node, in every database, after a
+-- restart, a crash or a promotion, comes above `key` (a key of the database's layout and
+-- epoch made before now, by another generator): the server's mark file and the database's
+-- mark are raised to its millisecond, then every generator state. A key at or above the
+-- first key of now is refused (FL015), so it raises the marks no further than an ID from
+-- flakeid_next() does: anyone who may make IDs may call it (src/pg/resume_above.cpp).
+-- flakeid_adopt() calls it, after its checks and changes, with the largest adopted key.
+CREATE FUNCTION @extschema@.flakeid_resume_above(key bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'flakeid_resume_above'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- flakeid_key_overlaps(): the layouts and epochs in use on this server (every state since
+-- it started, and the caller's settings) whose IDs can be equal, under the server's node
+-- ids. same_time: equal IDs are made in the same millisecond and decode to the same time
+-- and node (twitter and large_cluster at node 0|0); apart: how much later the other makes
+-- an ID equal to one of the first (another epoch), NULL where that varies (other timestamp
+-- widths: times far apart). A generator state per layout and epoch keeps IDs apart only
+-- within it (src/core/key_overlap.hpp).
+CREATE FUNCTION @extschema@.flakeid_key_overlaps(
+    OUT layout text,
+    OUT epoch timestamptz,
+    OUT other_layout text,
+    OUT other_epoch timestamptz,
+    OUT same_time boolean,
+    OUT apart interval)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flakeid_key_overlaps'
+LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+-- ==== end of issue 20's section (and the lines marked "issue 20" in flakeid_adopt_checked
+-- and flakeid_adopt) ====
 
 -- The entry point: binds flakeid_capacity(), flakeid_min_id(), flakeid_layouts() and
 -- flakeid_next() by OID (a SQL-standard body) and passes what they give to
@@ -465,7 +501,10 @@ BEGIN ATOMIC
            ARRAY(SELECT l.timestamp_bits FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
            ARRAY(SELECT l.datacenter_bits OPERATOR(pg_catalog.+) l.machine_bits
                         OPERATOR(pg_catalog.+) l.sequence_bits
-                   FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name)) AS a;
+                   FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name)) AS a
+         -- issue 20: once flakeid_adopt_checked() has run to its end (a PL/pgSQL set is
+         -- complete before its first row), the adopted keys become the node's.
+         CROSS JOIN LATERAL @extschema@.flakeid_resume_above(a.adopted_max) AS covered;
 END;
 
 -- flakeid_guard(): see flakeid--1.2--1.3.sql. The checks and the trigger, in PL/pgSQL,

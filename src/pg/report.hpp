@@ -26,6 +26,9 @@
 #define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
 #define ERRCODE_FLAKEID_NODE_CLASH MAKE_SQLSTATE('F', 'L', '0', '1', '3')
 #define ERRCODE_FLAKEID_NO_NODE_OR_SPAN MAKE_SQLSTATE('F', 'L', '0', '1', '4')
+// A key at or above the first key of now where flakeid needs keys already made
+// (flakeid_adopt() raises the same code from SQL).
+#define ERRCODE_FLAKEID_KEY_NOT_BELOW_NOW MAKE_SQLSTATE('F', 'L', '0', '1', '5')
 
 namespace flakeid::pg {
 
