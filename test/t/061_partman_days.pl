@@ -1,5 +1,6 @@
 # Time partitions kept by pg_partman: the README's recipe (section "Time partitions with
-# pg_partman") as written, daily partitions of flakeid keys (integer interval
+# pg_partman") as written, its create_parent call for the pg_partman installed (5, or 4 on
+# Debian 12), daily partitions of flakeid keys (integer interval
 # flakeid_span('1 day'), first partition at today's midnight UTC by flakeid_min_id), on a
 # server whose TimeZone is America/New_York. Real flakeid_next() keys are made on four
 # days by moving the server's clock with libfaketime (restarting it under each offset), and
@@ -18,7 +19,7 @@ use FindBin;
 use lib "$FindBin::RealBin/../perl";
 use FlakeidTest;
 
-require_engine('pg_partman', 'postgresql-15-partman');
+my $partman = require_engine('pg_partman', 'partman');
 require_libfaketime();
 
 my $rows_a_day = 500;
@@ -31,7 +32,11 @@ my $today = floor(time / 86400) * 86400;
 sub noon_of { return $today + $_[0] * 86400 + 43200; }
 sub date_of { return strftime('%Y-%m-%d', gmtime($today + $_[0] * 86400)); }
 
-my %recipe = map { $_ => readme_recipe($_) } qw(layout partman partman-maintenance);
+# pg_partman 5 calls the partitioning 'range', 4 (Debian 12's 4.7) 'native': the README
+# gives each its create_parent call.
+my $parent = $partman =~ /^4\./ ? 'partman-parent-4' : 'partman-parent';
+my %recipe = map { $_ => readme_recipe($_) }
+  ('layout', 'partman', $parent, 'partman-retention', 'partman-maintenance');
 
 my $node = PostgreSQL::Test::Cluster->new('partman');
 $node->init;
@@ -58,6 +63,8 @@ move_to_day($days[0]);
 $node->safe_psql('postgres', 'CREATE ROLE app LOGIN; CREATE DATABASE app;');
 $node->safe_psql('app', $recipe{layout});
 $node->safe_psql('app', $recipe{partman});
+$node->safe_psql('app', $recipe{$parent});
+$node->safe_psql('app', $recipe{'partman-retention'});
 $node->safe_psql('app', $recipe{'partman-maintenance'});
 
 # The key bounds of day $k's partition: first key of its midnight UTC, first of the next.
