@@ -228,15 +228,20 @@ bench:
 	PG_CONFIG=$(PG_CONFIG) bench/bench.sh
 
 # ---- real clients (test/t/031_clients.pl): node-postgres from the npm registry into
-# test/clients/node_modules. Run by root before the tests copy the tree for the postgres
-# user; without npm the Node half of that test is skipped, with a message.
+# test/clients/node_modules, or where Debian's node-pg installs it (the roots of 17 and 18,
+# which have no npm). Run by root before the tests copy the tree for the postgres user;
+# with neither, the Node half of that test is skipped, with a message.
 clients-deps:
-	@if ! command -v npm >/dev/null 2>&1; then \
-	  echo "clients-deps: npm missing (make setup installs it); test/t/031_clients.pl will skip Node"; \
-	elif [ -f test/clients/package-lock.json ]; then \
-	  cd test/clients && npm ci --no-audit --no-fund; \
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ -f test/clients/package-lock.json ]; then \
+	    cd test/clients && npm ci --no-audit --no-fund; \
+	  else \
+	    cd test/clients && npm install --no-audit --no-fund; \
+	  fi; \
+	elif pg=$$(cd test/clients && node -p "require.resolve('pg')" 2>/dev/null); then \
+	  echo "clients-deps: node-postgres from $$pg"; \
 	else \
-	  cd test/clients && npm install --no-audit --no-fund; \
+	  echo "clients-deps: neither npm nor node-pg (make setup installs one); test/t/031_clients.pl will skip Node"; \
 	fi
 
 # ---- make deb: a Debian package built by pg_buildext (debian/), in a scratch copy of the

@@ -23,7 +23,7 @@ if [ "${1:-}" = --only ]; then
 else
   packages=(
     g++ make                         # the build
-    "postgresql-$major" "postgresql-server-dev-$major" postgresql-contrib  # server, PGXS, pg_regress
+    "postgresql-$major" "postgresql-server-dev-$major"  # server, PGXS, pg_regress
     libgtest-dev                     # unit tests of the core
     libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
     faketime                         # real clock faults in the fault tests
@@ -31,12 +31,19 @@ else
     "postgresql-$major-plproxy"      # shards routed by the key (test/t/060_plproxy_shards.pl)
     "postgresql-$major-partman"      # time partitions by the key (test/t/061_partman_days.pl)
   )
-  # The format check, the sanitizers and the fuzzers test the core, which is the same on
-  # every PostgreSQL: they run on Debian 12's 15 only.
-  [ "$major" = 15 ] && packages+=(clang-format clang libclang-rt-14-dev)
-  # npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
-  # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when missing.
-  command -v npm >/dev/null 2>&1 || packages+=(npm)
+  if [ "$major" = 15 ]; then
+    # The format check, the sanitizers and the fuzzers test the core, which is the same on
+    # every PostgreSQL: they run on Debian 12's 15 only.
+    packages+=(clang-format clang libclang-rt-14-dev postgresql-contrib)
+    # npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
+    # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when
+    # missing.
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
+  else
+    # Debian 13 and unstable package node-postgres itself (npm would bring 470 packages
+    # more into the root).
+    packages+=(node-pg)
+  fi
 fi
 # Extra packages a caller asks for (e.g. the benchmarks): setup-debian.sh PKG...
 packages+=("$@")

@@ -1,13 +1,13 @@
 # Time partitions kept by pg_partman: the README's recipe (section "Time partitions with
-# pg_partman") as written, its create_parent call for the pg_partman installed (5, or 4 on
-# Debian 12), daily partitions of flakeid keys (integer interval
-# flakeid_span('1 day'), first partition at today's midnight UTC by flakeid_min_id), on a
-# server whose TimeZone is America/New_York. Real flakeid_next() keys are made on four
-# days by moving the server's clock with libfaketime (restarting it under each offset), and
-# the two keys at the very edges of each day are inserted too. Each row must land in the
-# partition of its UTC day, none in the default; each partition must span exactly one day
-# of keys, midnight to midnight UTC; a query on a range of days must scan only their
-# partitions; and retention must drop the oldest day's partition.
+# pg_partman") as written, with its create_parent call for the pg_partman installed (5, or
+# 4 on Debian 12): daily partitions of flakeid keys (integer interval flakeid_span('1
+# day'), first partition at today's midnight UTC by flakeid_min_id), on a server whose
+# TimeZone is America/New_York. Real flakeid_next() keys are made on four days by moving
+# the server's clock with libfaketime (restarting it under each offset), and the two keys
+# at the very edges of each day are inserted too. Each row must land in the partition of
+# its UTC day, none in the default; each partition must span exactly one day of keys,
+# midnight to midnight UTC; a query on a range of days must scan only their partitions;
+# and retention must drop the oldest day's partition.
 use strict;
 use warnings FATAL => 'all';
 
