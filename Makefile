@@ -251,7 +251,7 @@ clients-deps:
 # dpkg and runs the pg_regress suite against the installed files. make test builds the
 # package (about 15 s); on 17 and 18 it also installs it into a clean root of the release
 # (test/bin/deb-install-check.sh).
-DEB_PACKAGES = debhelper postgresql-server-dev-all
+DEB_PACKAGES = build-essential debhelper postgresql-server-dev-all
 
 deb:
 	test/bin/setup-debian.sh $(DEB_PACKAGES)

@@ -135,7 +135,7 @@ make_root() {
   cp -a "$base" "$root.partial"
   rm "$root.partial/$marker"
   say "installing PostgreSQL and the test tools into $root"
-  run_in "$root.partial" test/bin/setup-debian.sh debhelper postgresql-server-dev-all \
+  run_in "$root.partial" test/bin/setup-debian.sh build-essential debhelper postgresql-server-dev-all \
     >"$root.log" 2>&1 || { tail -n 30 "$root.log" >&2; say "the install failed"; exit 1; }
   touch "$root.partial/$marker"
   mv "$root.partial" "$root"
