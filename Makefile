@@ -49,6 +49,8 @@ test:
 	test/bin/debian-root.sh --clean $(DEBIAN_ROOT) test/bin/deb-install-check.sh \
 		build/postgresql-$(PG_MAJOR)-flakeid_*.deb
 else
+# ---- the rest of this Makefile: the PostgreSQL of PG_CONFIG (Debian 12's 15, a source
+# build, or 17 or 18 inside their root), up to `endif # DEBIAN_ROOT` at the end.
 PG_CONFIG ?= pg_config
 PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p')
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
