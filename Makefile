@@ -15,20 +15,42 @@ CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
 PG_SRCS = $(sort $(wildcard src/pg/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-# Which PostgreSQL: PG_CONFIG=/path/to/pg_config, or PG_MAJOR=18 (test/bin/postgres.sh finds
-# that version, or builds it once from Debian's source package; PG_FLAVOUR=release for the
-# benchmarks' build, else assert-enabled). Without either, Debian's pg_config (15 here).
-# `make bench PG_MAJOR=N` measures the release build unless PG_FLAVOUR says otherwise: an
-# assert-enabled server is several times slower and would say nothing about users' speed.
-ifeq ($(MAKECMDGOALS),bench)
-PG_FLAVOUR ?= release
-endif
+# Which PostgreSQL: PG_CONFIG=/path/to/pg_config, or PG_MAJOR=N. Without either, Debian
+# 12's pg_config (15 here). PG_MAJOR=17 and PG_MAJOR=18 are Debian's own packages, in a
+# root of the Debian release that packages them (test/bin/debian-root.sh: 17 in Debian 13,
+# trixie; 18 in unstable, sid): make re-runs the goal there. PG_MAJOR=18 PG_FLAVOUR=cassert
+# is an assert-enabled 18 and PG_FLAVOUR=release one configured as distributions do, both
+# built once from Debian's source package (test/bin/postgres.sh).
+DEBIAN_RELEASE_17 = trixie
+DEBIAN_RELEASE_18 = sid
 ifdef PG_MAJOR
+ifeq ($(PG_FLAVOUR)$(FLAKEID_IN_ROOT),)
+DEBIAN_ROOT := $(DEBIAN_RELEASE_$(PG_MAJOR))
+endif
+ifeq ($(DEBIAN_ROOT),)
 PG_CONFIG := $(shell test/bin/postgres.sh $(PG_MAJOR) $(PG_FLAVOUR))
 ifeq ($(PG_CONFIG),)
 $(error test/bin/postgres.sh found no PostgreSQL $(PG_MAJOR))
 endif
 endif
+endif
+
+ifneq ($(DEBIAN_ROOT),)
+# ---- PostgreSQL 17 or 18 as Debian packages it: each goal runs again in the root of the
+# release (test/bin/debian-root.sh makes it the first time), as root there, in the work
+# tree, with this command line's variables. `make test` there ends with `make deb`; here it
+# then installs that package into a clean root of the release and makes an ID with it.
+GOALS = $(or $(MAKECMDGOALS),all)
+.PHONY: $(GOALS)
+$(filter-out test,$(GOALS)):
+	test/bin/debian-root.sh $(DEBIAN_ROOT) make $@ $(MAKEOVERRIDES)
+test:
+	test/bin/debian-root.sh $(DEBIAN_ROOT) make test $(MAKEOVERRIDES)
+	test/bin/debian-root.sh --clean $(DEBIAN_ROOT) test/bin/deb-install-check.sh \
+		build/postgresql-$(PG_MAJOR)-flakeid_*.deb
+else
+# ---- the rest of this Makefile: the PostgreSQL of PG_CONFIG (Debian 12's 15, a source
+# build, or 17 or 18 inside their root), up to `endif # DEBIAN_ROOT` at the end.
 PG_CONFIG ?= pg_config
 PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p')
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
@@ -151,10 +173,13 @@ format:
 test: setup
 	$(MAKE) check-all
 
-# On Debian's own PostgreSQL (15): every test and the .deb. On another version
-# (make test PG_MAJOR=18): the unit tests and the whole server suite; the sanitizer and
-# fuzz runs test the core alone, which is the same on every version, and the .deb is
-# built for Debian's packaged version only.
+# On Debian 12's PostgreSQL (15): every test and the .deb. On 17 and 18 (Debian's, in the
+# root of their release): the unit tests, the whole server suite and the .deb; the format
+# check, the sanitizer and the fuzz runs test the core alone, which is the same on every
+# version. On a PostgreSQL built from source (PG_FLAVOUR): no .deb, which is built for the
+# version the release packages (its postgresql-server-dev-N installed).
+DEBIAN_PACKAGED := $(shell dpkg-query -W -f='$${Status}' postgresql-server-dev-$(PG_MAJOR_VERSION) \
+	2>/dev/null | grep -c 'install ok installed')
 ifeq ($(PG_MAJOR_VERSION),15)
 check-all: lint unit unit-sanitize fuzz clients-deps
 else
@@ -163,7 +188,7 @@ endif
 	$(MAKE) all $(FOREIGN_LIBS)
 	$(MAKE) install
 	test/bin/as-postgres.sh $(MAKE) installcheck
-ifeq ($(PG_MAJOR_VERSION),15)
+ifeq ($(DEBIAN_PACKAGED),1)
 	$(MAKE) deb
 endif
 
@@ -205,22 +230,30 @@ bench:
 	PG_CONFIG=$(PG_CONFIG) bench/bench.sh
 
 # ---- real clients (test/t/031_clients.pl): node-postgres from the npm registry into
-# test/clients/node_modules. Run by root before the tests copy the tree for the postgres
-# user; without npm the Node half of that test is skipped, with a message.
+# test/clients/node_modules, or where Debian's node-pg installs it (the roots of 17 and 18,
+# which have no npm). Run by root before the tests copy the tree for the postgres user;
+# with neither, the Node half of that test is skipped, with a message.
 clients-deps:
-	@if ! command -v npm >/dev/null 2>&1; then \
-	  echo "clients-deps: npm missing (make setup installs it); test/t/031_clients.pl will skip Node"; \
-	elif [ -f test/clients/package-lock.json ]; then \
-	  cd test/clients && npm ci --no-audit --no-fund; \
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ -f test/clients/package-lock.json ]; then \
+	    cd test/clients && npm ci --no-audit --no-fund; \
+	  else \
+	    cd test/clients && npm install --no-audit --no-fund; \
+	  fi; \
+	elif pg=$$(cd test/clients && node -p "require.resolve('pg')" 2>/dev/null); then \
+	  echo "clients-deps: node-postgres from $$pg"; \
 	else \
-	  cd test/clients && npm install --no-audit --no-fund; \
+	  echo "clients-deps: neither npm nor node-pg (make setup installs one); test/t/031_clients.pl will skip Node"; \
 	fi
 
 # ---- make deb: a Debian package built by pg_buildext (debian/), in a scratch copy of the
-# tree under /tmp; the .deb lands in build/. make deb-installcheck installs it with dpkg
-# and runs the pg_regress suite against the installed files. make test builds the package
-# (about 15 s) but does not install it.
-DEB_PACKAGES = debhelper postgresql-server-dev-all
+# tree under /tmp, for the PostgreSQL the Debian release packages (postgresql-15-flakeid on
+# Debian 12, -17- on 13, -18- on unstable: `pg_buildext updatecontrol` names it in the
+# copy's debian/control); the .deb lands in build/. make deb-installcheck installs it with
+# dpkg and runs the pg_regress suite against the installed files. make test builds the
+# package (about 15 s); on 17 and 18 it also installs it into a clean root of the release
+# (test/bin/deb-install-check.sh).
+DEB_PACKAGES = build-essential debhelper postgresql-server-dev-all
 
 deb:
 	test/bin/setup-debian.sh $(DEB_PACKAGES)
@@ -234,13 +267,20 @@ deb:
 	  tar --exclude=.git --exclude=./build --exclude=./test/clients/node_modules \
 	    --exclude='*.o' --exclude='*.so' --exclude='*.bc' --exclude=./tmp_check \
 	    --exclude=./tmp_check_regress --exclude=./results -cf - . | tar -C $$tmp/flakeid -xf -; \
-	  (cd $$tmp/flakeid && dpkg-buildpackage -us -uc -b) > $$tmp/build.log 2>&1 \
+	  (cd $$tmp/flakeid && pg_buildext updatecontrol && \
+	    env -u MAKEFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b) > $$tmp/build.log 2>&1 \
 	    || { tail -n 60 $$tmp/build.log; echo "make deb failed: log in $$tmp/build.log" >&2; exit 1; }; \
-	  mkdir -p build; rm -f build/postgresql-*-flakeid*.deb; cp $$tmp/*.deb build/; rm -rf $$tmp
-	@ls -l build/*.deb
-	@dpkg-deb -c build/postgresql-*-flakeid_*.deb | grep -E '\.(so|control|sql)$$'
+	  mkdir -p build; for deb in $$tmp/*.deb; do \
+	    rm -f build/$$(basename $$deb | sed 's/_.*//')_*.deb; cp $$deb build/; done; rm -rf $$tmp
+	@ls -l $(DEB_FILE)
+	@dpkg-deb -c $(DEB_FILE) | grep -E '\.(so|control|sql)$$'
+
+# The package of this PostgreSQL (a shell glob: make deb writes it during the recipe).
+DEB_FILE = build/postgresql-$(PG_MAJOR_VERSION)-flakeid_*.deb
 
 deb-installcheck:
-	@ls build/postgresql-*-flakeid_*.deb >/dev/null 2>&1 || $(MAKE) deb
-	dpkg -i build/postgresql-*-flakeid_*.deb
+	@ls $(DEB_FILE) >/dev/null 2>&1 || $(MAKE) deb
+	dpkg -i $(DEB_FILE)
 	debian/tests/installcheck
+
+endif # DEBIAN_ROOT

@@ -181,7 +181,8 @@ my $anon_growth = defined $mem{AFTER}[1] && defined $mem{BEFORE}[1] ? $mem{AFTER
 # ---- the Markdown ----
 my @md;
 push @md, "# flakeid benchmark", "",
-  "Written by `make bench` on $meta{date}: $meta{cpu}, $meta{nproc} CPUs (nproc), $meta{kernel}; $meta{pg}" .
+  "Written by `make bench` on $meta{date}: $meta{cpu}, $meta{nproc} CPUs (nproc), $meta{kernel}" .
+    (defined $meta{os} ? ", $meta{os}" : '') . "; $meta{pg}" .
     (defined $meta{pg_configure} ? sprintf(', configured %s `--enable-cassert` and %s `--with-openssl`',
       $meta{pg_configure} =~ /--enable-cassert/ ? 'with' : 'without',
       $meta{pg_configure} =~ /--with-openssl|--with-ssl=openssl/ ? 'with' : 'without') : '') . '.',

@@ -80,6 +80,7 @@ has_uuidv7=$(sql -c "SELECT to_regprocedure('uuidv7()') IS NOT NULL")
   echo "cpu	$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
   echo "nproc	$(nproc)"
   echo "kernel	$(uname -sr)"
+  echo "os	$(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "pg	$(sql -c 'SELECT version()')"
   echo "pg_major	$(sql -c "SELECT current_setting('server_version_num')::int / 10000")"
   echo "pg_config	${PG_CONFIG:-pg_config}"

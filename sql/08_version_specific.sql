@@ -1,8 +1,9 @@
 -- 08_version_specific: what PostgreSQL itself reports differently from one major version
 -- to another, gathered here so the other files have one expected output. pg_regress
--- compares this file with expected/08_version_specific.out (PostgreSQL 15) and with
--- expected/08_version_specific_1.out (18), and passes when either matches:
--- * the range error of an integer setting with a unit prints the unit on 18 ("0 ms ..
+-- compares this file with expected/08_version_specific.out (PostgreSQL 15),
+-- expected/08_version_specific_1.out (18) and expected/08_version_specific_2.out (17),
+-- and passes when one matches:
+-- * the range error of an integer setting with a unit prints the unit from 17 ("0 ms ..
 --   3600000 ms"), not on 15 ("0 .. 3600000");
 -- * the shared state table comes from the main segment up to 16, where
 --   pg_shmem_allocations lists it, and from a segment of the DSM registry from 17, which

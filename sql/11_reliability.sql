@@ -91,12 +91,14 @@ RESET flakeid.layout;
 
 -- A database that starts making IDs on a busy server does not wait for the server's
 -- mark, which the busy database keeps about a second ahead: only the node floor of the
--- start counts. Renew the marks here (the sleep makes sure the next ID reaches them) ...
+-- start counts. The new database is made first (on a loaded machine that alone can take
+-- longer than the mark's lead), then the marks renewed here (the sleep makes sure the
+-- next ID reaches them) ...
+CREATE DATABASE regress_flakeid_new;
 SELECT pg_sleep(1.1);
 SELECT flakeid_next() > 0 AS renewed_here;
 SELECT DISTINCT extract(epoch FROM high_water) * 1000 AS mark_ms FROM flakeid_status()
 WHERE epoch = '2020-01-01 00:00:00+00' \gset
-CREATE DATABASE regress_flakeid_new;
 \c regress_flakeid_new
 CREATE EXTENSION flakeid;
 -- ... and the new database's first ID comes at once, below that mark (waiting for the

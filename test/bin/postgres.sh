@@ -3,14 +3,16 @@
 # source package when no installed one exists:
 #
 #   test/bin/postgres.sh 15            Debian 12's package (installed by setup-debian.sh)
-#   test/bin/postgres.sh 18            an assert-enabled build, for the tests
+#   test/bin/postgres.sh 18            Debian's package when installed (as in the root of
+#                                      test/bin/debian-root.sh sid), else as cassert
+#   test/bin/postgres.sh 18 cassert    an assert-enabled build, for the tests
 #   test/bin/postgres.sh 18 release    a build configured as distributions do, for benchmarks
 #
-# A PostgreSQL installed the way the PostgreSQL apt packages lay it out
-# (/usr/lib/postgresql/MAJOR/bin/pg_config) is used as it is and nothing is built.
-# Otherwise the newest MAJOR.x of Debian's `postgresql-MAJOR` source package (suite
-# unstable) is fetched with a private apt configuration, on the mirror the machine's own
-# sources name, leaving those sources untouched, and built once into
+# Without a flavour, a PostgreSQL installed the way the PostgreSQL apt packages lay it out
+# (/usr/lib/postgresql/MAJOR/bin/pg_config) is used as it is and nothing is built. With
+# one, or when none is installed, the newest MAJOR.x of Debian's `postgresql-MAJOR` source
+# package (suite unstable) is fetched with a private apt configuration, on the mirror the
+# machine's own sources name, leaving those sources untouched, and built once into
 # /var/cache/flakeid/postgresql-MAJOR.x-FLAVOUR; later runs reuse the build. Building needs
 # root (for apt); reusing a build does not. Progress goes to stderr, the path to stdout.
 set -euo pipefail
@@ -30,7 +32,7 @@ esac
 say() { echo "postgres.sh: $*" >&2; }
 
 installed=/usr/lib/postgresql/$major/bin/pg_config
-if [ -x "$installed" ]; then
+if [ -z "${2:-}" ] && [ -x "$installed" ]; then
   echo "$installed"
   exit 0
 fi
@@ -70,11 +72,7 @@ fi
 # The private apt configuration: only a deb-src line for unstable, on the machine's mirror.
 scratch=$(mktemp -d /tmp/flakeid-pg$major.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-mirror=$(sed -n 's/^URIs:[[:space:]]*\(.*\/debian\)\/\?$/\1/p' /etc/apt/sources.list.d/*.sources \
-  2>/dev/null | head -n 1)
-[ -n "$mirror" ] || mirror=$(sed -n 's/^deb[[:space:]]\+\(http[^[:space:]]*\/debian\)\/\?[[:space:]].*/\1/p' \
-  /etc/apt/sources.list 2>/dev/null | head -n 1)
-[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+mirror=$("$(dirname "$0")/debian-mirror.sh")
 mkdir -p "$scratch/lists/partial" "$scratch/parts"
 echo "deb-src $mirror unstable main" > "$scratch/sources.list"
 apt_private=(-o "Dir::Etc::SourceList=$scratch/sources.list" -o "Dir::Etc::SourceParts=$scratch/parts"

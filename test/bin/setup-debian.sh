@@ -1,22 +1,50 @@
 #!/usr/bin/env bash
-# Installs with apt what building and testing flakeid needs on Debian 12, when missing.
-# Idempotent: when everything is there it installs nothing and needs no root.
+# Installs with apt what building and testing flakeid needs, when missing, for the
+# PostgreSQL the Debian release packages: 15 on Debian 12 (bookworm, this machine), 17 on
+# Debian 13 (trixie) and 18 on unstable (sid), the last two in the roots of
+# test/bin/debian-root.sh. Idempotent: when everything is there it installs nothing and
+# needs no root.
+#
+#   setup-debian.sh [PKG...]        the build and test packages, and PKG (e.g. the bench's)
+#   setup-debian.sh --only PKG...   PKG alone (e.g. debootstrap for debian-root.sh)
 set -euo pipefail
 
-packages=(
-  g++ make clang-format            # the build and the format check
-  postgresql-15 postgresql-server-dev-15 postgresql-contrib  # server, PGXS, pg_regress
-  libgtest-dev                     # unit tests of the core
-  clang libclang-rt-14-dev         # fuzzing of the core (libFuzzer runtime: no Recommends)
-  libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
-  faketime                         # real clock faults in the fault tests
-  python3-psycopg2 python3-sqlalchemy nodejs  # real clients in test/t/031_clients.pl
-  postgresql-15-plproxy            # shards routed by the key (test/t/060_plproxy_shards.pl)
-  postgresql-15-partman            # time partitions by the key (test/t/061_partman_days.pl)
-)
-# npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
-# NodeSource) bundles npm and conflicts with Debian's package: only ask for it when missing.
-command -v npm >/dev/null 2>&1 || packages+=(npm)
+# The release's own PostgreSQL, as its `postgresql` package depends on it.
+. /etc/os-release
+case ${VERSION_CODENAME:-} in
+  bookworm) major=15 ;;
+  trixie) major=17 ;;
+  *) major=18 ;;    # unstable (sid), which names itself after the next release
+esac
+
+packages=()
+if [ "${1:-}" = --only ]; then
+  shift
+else
+  packages=(
+    g++ make                         # the build
+    "postgresql-$major" "postgresql-server-dev-$major"  # server, PGXS, pg_regress
+    libgtest-dev                     # unit tests of the core
+    libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
+    faketime                         # real clock faults in the fault tests
+    python3-psycopg2 python3-sqlalchemy nodejs  # real clients in test/t/031_clients.pl
+    "postgresql-$major-plproxy"      # shards routed by the key (test/t/060_plproxy_shards.pl)
+    "postgresql-$major-partman"      # time partitions by the key (test/t/061_partman_days.pl)
+  )
+  if [ "$major" = 15 ]; then
+    # The format check, the sanitizers and the fuzzers test the core, which is the same on
+    # every PostgreSQL: they run on Debian 12's 15 only.
+    packages+=(clang-format clang libclang-rt-14-dev postgresql-contrib)
+    # npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
+    # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when
+    # missing.
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
+  else
+    # Debian 13 and unstable package node-postgres itself (npm would bring 470 packages
+    # more into the root).
+    packages+=(node-pg)
+  fi
+fi
 # Extra packages a caller asks for (e.g. the benchmarks): setup-debian.sh PKG...
 packages+=("$@")
 
@@ -48,4 +76,5 @@ no_main=/etc/postgresql-common/createcluster.d/flakeid-no-main.conf
 mkdir -p "$(dirname "$no_main")"
 echo "create_main_cluster = false" > "$no_main"
 trap 'rm -f "$no_main"' EXIT
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Another run installing into the same machine or root holds the lock for a while: wait.
+apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}"

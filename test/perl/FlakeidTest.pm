@@ -298,24 +298,31 @@ sub reload_and_wait
 	return;
 }
 
-# Plans to skip the whole test unless the server has the extension $control (e.g.
-# 'plproxy'), which Debian packages as $package for its PostgreSQL 15 only. On 15 the
-# set-up installs it (test/bin/setup-debian.sh), so there its absence fails the test; on
-# another version (18, built from source) the test is skipped and says why.
+# Requires the engine whose control file is $control, packaged by Debian as
+# postgresql-MAJOR-$suffix for this server's MAJOR, and returns its version. Its absence
+# bails out on a server Debian packages (pg_config in /usr/lib/postgresql/MAJOR/bin, where
+# the package installs it: make setup does); a server built from source (PG_FLAVOUR) has
+# no package of it, and skips the test, saying so. The version shows in prove's output.
 sub require_engine
 {
-	my ($control, $package) = @_;
-	my $sharedir = `pg_config --sharedir`;
-	my $version = `pg_config --version`;
-	chomp $sharedir;
+	my ($control, $suffix) = @_;
+	my ($sharedir, $bindir, $version) =
+	  map { my $v = `pg_config --$_`; chomp $v; $v } qw(sharedir bindir version);
 	my ($major) = $version =~ /PostgreSQL (\d+)/;
 	die "pg_config gave no version" unless defined $major;
-	return if -f "$sharedir/extension/$control.control";
-	BAIL_OUT("$control is missing from $sharedir: install $package (make setup does)")
-	  if $major == 15;
-	plan skip_all => "$control is not installed for PostgreSQL $major: Debian packages it "
-	  . "($package) for PostgreSQL 15 only, and this server was built from source";
-	return;
+	my $package = "postgresql-$major-$suffix";
+	my $file = "$sharedir/extension/$control.control";
+	if (!-f $file)
+	{
+		BAIL_OUT("$control is missing from $sharedir: install $package (make setup does)")
+		  if $bindir =~ m{/usr/lib/postgresql/$major/bin$};
+		plan skip_all => "$control is not installed for PostgreSQL $major in $bindir: it was "
+		  . "built from source, and Debian's $package is built for Debian's own server";
+	}
+	my ($engine) = slurp_file($file) =~ /^default_version\s*=\s*'([^']+)'/m;
+	die "$file names no default_version" unless defined $engine;
+	diag "$control $engine ($package) on PostgreSQL $major";
+	return $engine;
 }
 
 # The SQL of the README's recipe $name: the ```plpgsql blocks (a fence test/t/050 does not

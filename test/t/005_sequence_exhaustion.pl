@@ -105,6 +105,11 @@ is($out, 't', 'the session goes on to get an ID');
 
 # A long flakeid_next_ids in one backend holds no lock: another backend on another
 # database with the same layout gets its IDs meanwhile, interleaved with the first's.
+# The other database is made first: on a loaded machine that alone can outlast the call.
+$node->safe_psql('postgres', 'CREATE DATABASE slow2');
+$node->safe_psql('postgres',
+	"ALTER DATABASE slow2 SET flakeid.layout = '63,0,0,0'");
+$node->safe_psql('slow2', 'CREATE EXTENSION flakeid');
 my $long = 3000;
 my ($long_out, $long_err) = ('', '');
 my $long_run = IPC::Run::start(
@@ -114,10 +119,6 @@ my $long_run = IPC::Run::start(
 	],
 	'>', \$long_out, '2>', \$long_err,
 	IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default));
-$node->safe_psql('postgres', 'CREATE DATABASE slow2');
-$node->safe_psql('postgres',
-	"ALTER DATABASE slow2 SET flakeid.layout = '63,0,0,0'");
-$node->safe_psql('slow2', 'CREATE EXTENSION flakeid');
 $node->poll_query_until('postgres',
 	qq{SELECT count(*) = 1 FROM pg_stat_activity
 	   WHERE datname = 'slow' AND state = 'active'

@@ -1,10 +1,10 @@
 # flakeid IDs through real client libraries: test/clients/psycopg2_test.py (Debian's
 # python3-psycopg2), test/clients/sqlalchemy_test.py (Debian's python3-sqlalchemy, on a
 # table moved to flakeid by flakeid_adopt()) and test/clients/node_test.js (node-postgres
-# from npm, installed into test/clients/node_modules by `make clients-deps`) run against a
-# throwaway server with the twitter layout. Each inserts through DEFAULT flakeid_next() and
-# reads the IDs back; the Node script also shows where a JavaScript Number stops being
-# exact.
+# from npm, installed into test/clients/node_modules by `make clients-deps`, or Debian's
+# node-pg) run against a throwaway server with the twitter layout. Each inserts through
+# DEFAULT flakeid_next() and reads the IDs back; the Node script also shows where a
+# JavaScript Number stops being exact.
 use strict;
 use warnings FATAL => 'all';
 
@@ -107,10 +107,14 @@ SKIP:
 	chomp $node_bin;
 	skip 'node missing (Debian packages nodejs and npm; make setup installs them)', 7
 	  unless $node_bin;
+	# node-postgres in test/clients/node_modules (npm) or where Debian's node-pg puts it.
+	my $pg_module = `cd '$clients_dir' && '$node_bin' -p "require.resolve('pg')" 2>/dev/null`;
+	chomp $pg_module;
 	skip
-	  "node-postgres missing in $clients_dir/node_modules: run 'make clients-deps' (npm install) first",
+	  "node-postgres missing: run 'make clients-deps' (npm install) first, or install node-pg",
 	  7
-	  unless -f "$clients_dir/node_modules/pg/package.json";
+	  unless $pg_module;
+	note "node-postgres: $pg_module";
 
 	my ($ok, $out) = run_client($node, $node_bin, "$clients_dir/node_test.js");
 	ok($ok, 'node_test.js exits with status 0');

@@ -18,7 +18,7 @@ use FindBin;
 use lib "$FindBin::RealBin/../perl";
 use FlakeidTest;
 
-require_engine('plproxy', 'postgresql-15-plproxy');
+require_engine('plproxy', 'plproxy');
 
 my $shards = 4;
 my $clients = 4;

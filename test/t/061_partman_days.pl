@@ -1,12 +1,13 @@
 # Time partitions kept by pg_partman: the README's recipe (section "Time partitions with
-# pg_partman") as written, daily partitions of flakeid keys (integer interval
-# flakeid_span('1 day'), first partition at today's midnight UTC by flakeid_min_id), on a
-# server whose TimeZone is America/New_York. Real flakeid_next() keys are made on four
-# days by moving the server's clock with libfaketime (restarting it under each offset), and
-# the two keys at the very edges of each day are inserted too. Each row must land in the
-# partition of its UTC day, none in the default; each partition must span exactly one day
-# of keys, midnight to midnight UTC; a query on a range of days must scan only their
-# partitions; and retention must drop the oldest day's partition.
+# pg_partman") as written, with its create_parent call for the pg_partman installed (5, or
+# 4 on Debian 12): daily partitions of flakeid keys (integer interval flakeid_span('1
+# day'), first partition at today's midnight UTC by flakeid_min_id), on a server whose
+# TimeZone is America/New_York. Real flakeid_next() keys are made on four days by moving
+# the server's clock with libfaketime (restarting it under each offset), and the two keys
+# at the very edges of each day are inserted too. Each row must land in the partition of
+# its UTC day, none in the default; each partition must span exactly one day of keys,
+# midnight to midnight UTC; a query on a range of days must scan only their partitions;
+# and retention must drop the oldest day's partition.
 use strict;
 use warnings FATAL => 'all';
 
@@ -18,7 +19,7 @@ use FindBin;
 use lib "$FindBin::RealBin/../perl";
 use FlakeidTest;
 
-require_engine('pg_partman', 'postgresql-15-partman');
+my $partman = require_engine('pg_partman', 'partman');
 require_libfaketime();
 
 my $rows_a_day = 500;
@@ -31,7 +32,11 @@ my $today = floor(time / 86400) * 86400;
 sub noon_of { return $today + $_[0] * 86400 + 43200; }
 sub date_of { return strftime('%Y-%m-%d', gmtime($today + $_[0] * 86400)); }
 
-my %recipe = map { $_ => readme_recipe($_) } qw(layout partman partman-maintenance);
+# pg_partman 5 calls the partitioning 'range', 4 (Debian 12's 4.7) 'native': the README
+# gives each its create_parent call.
+my $parent = $partman =~ /^4\./ ? 'partman-parent-4' : 'partman-parent';
+my %recipe = map { $_ => readme_recipe($_) }
+  ('layout', 'partman', $parent, 'partman-retention', 'partman-maintenance');
 
 my $node = PostgreSQL::Test::Cluster->new('partman');
 $node->init;
@@ -58,6 +63,8 @@ move_to_day($days[0]);
 $node->safe_psql('postgres', 'CREATE ROLE app LOGIN; CREATE DATABASE app;');
 $node->safe_psql('app', $recipe{layout});
 $node->safe_psql('app', $recipe{partman});
+$node->safe_psql('app', $recipe{$parent});
+$node->safe_psql('app', $recipe{'partman-retention'});
 $node->safe_psql('app', $recipe{'partman-maintenance'});
 
 # The key bounds of day $k's partition: first key of its midnight UTC, first of the next.
@@ -93,6 +100,28 @@ sub partitions
 	return @parts;
 }
 
+# ---- what retention must drop, worked out ------------------------------------------
+# pg_partman drops a partition when the retention (two days of keys) is at most the newest
+# key minus the partition's end: a day's partition goes once a key two days past its end
+# exists. pg_partman 5 reads the newest key as trunc(max(id)), which PostgreSQL resolves to
+# trunc(double precision): keys of this size (between 2^59 and 2^60) are rounded to a
+# multiple of 128, so the last key of a day, one below the next day's first, reads as
+# that first key. pg_partman 4 reads max(id) as it is.
+my $retention = 2 * $day_of_keys;
+sub newest_as_read
+{
+	my ($newest) = @_;
+	return $partman =~ /^4\./ ? $newest : sprintf('%.0f', $newest * 1.0);
+}
+# The days whose partitions a maintenance with newest key $newest drops.
+sub dropped_by
+{
+	my ($newest) = @_;
+	my $read = newest_as_read($newest);
+	return grep { $retention <= $read - ((day_bounds($_))[0] + $day_of_keys) } @days;
+}
+my %gone;    # the days whose partitions retention has dropped
+
 # The partitions from today's midnight UTC, each a day of keys wide.
 my @first = day_bounds($days[0]);
 my ($first_partition) = partitions();
@@ -119,9 +148,12 @@ for my $k (@days)
 			  . "AND id >= $from AND id < $to"),
 		$rows_a_day + 2,
 		"day $k: its keys lie between its midnights UTC");
-	$node->safe_psql('app', $recipe{'partman-maintenance'})
-	  unless $k == $days[-1];
+	next if $k == $days[-1];
+	$node->safe_psql('app', $recipe{'partman-maintenance'});
+	$gone{$_} = 1 for dropped_by($to - 1);
 }
+note 'partitions dropped before the last day: '
+  . (join(' ', grep { $gone{$_} } @days) || 'none');
 
 # Each row in the partition of its UTC day: the partition named by the day's first key.
 my $placement = q{
@@ -140,8 +172,9 @@ note "rows per day and partition:\n$per_day";
 is( $node->safe_psql(
 		'app', "SELECT string_agg(n::text, ',' ORDER BY day)
 		FROM (SELECT day, count(*) AS n FROM ($placement) p GROUP BY day) d"),
-	join(',', map { $rows_a_day + 2 } @days),
-	"$rows_a_day keys made on each of the four days, and its two edge keys");
+	join(',', map { $rows_a_day + 2 } grep { !$gone{$_} } @days),
+	"$rows_a_day keys made on each of the four days, and its two edge keys, "
+	  . 'in each partition retention kept');
 
 # Every partition a day of keys wide, from a midnight UTC (the default has no bounds).
 my @parts = partitions();
@@ -178,21 +211,38 @@ for my $form ('', q{, 'twitter'})
 # ---- retention: two days behind the newest key --------------------------------------
 # The newest key is day 4's last (23:59:59.999 UTC); two days of keys below it is day 2's
 # last key. Day 1's partition ends at day 2's first key, below that point: dropped. Day
-# 2's ends at day 3's first key, one above it: kept (pg_partman drops a partition whose
-# end is at most the newest key minus the retention).
+# 2's ends at day 3's first key, one above it: kept by pg_partman 4; pg_partman 5 reads
+# the newest key as day 5's first and drops it too (see newest_as_read). Each maintenance
+# after days 1 to 3 worked the same way on that day's last key.
 my $before = join ' ', map { (split /\|/)[0] } partitions();
 $node->safe_psql('app', $recipe{'partman-maintenance'});
 my $after = join ' ', map { (split /\|/)[0] } partitions();
-my $oldest = 'events_p' . $first[0];
-like($before, qr/\b$oldest\b/, "before the last maintenance, the partition of day $days[0] is there");
-unlike($after, qr/\b$oldest\b/, "retention dropped the partition of day $days[0]");
-for my $k (@days[1 .. $#days])
+my %gone_before = %gone;
+$gone{$_} = 1 for dropped_by((day_bounds($days[-1]))[1] - 1);
+ok($gone{ $days[0] }, "retention is due to drop the partition of day $days[0]");
+for my $k (@days)
 {
 	my $part = 'events_p' . (day_bounds($k))[0];
-	like($after, qr/\b$part\b/, "the partition of day $k is kept");
+	if (!$gone_before{$k})
+	{
+		like($before, qr/\b$part\b/, "before the last maintenance, the partition of day $k is there");
+	}
+	else
+	{
+		unlike($before, qr/\b$part\b/, "a maintenance before the last dropped the partition of day $k");
+	}
+	if ($gone{$k})
+	{
+		unlike($after, qr/\b$part\b/, "retention dropped the partition of day $k");
+	}
+	else
+	{
+		like($after, qr/\b$part\b/, "the partition of day $k is kept");
+	}
 }
 is($node->safe_psql('app', 'SELECT count(*) FROM events'),
-	($rows_a_day + 2) * (@days - 1), "the rows of days $days[1] to $days[-1] remain");
+	($rows_a_day + 2) * (grep { !$gone{$_} } @days),
+	'the rows of the days whose partitions are kept remain');
 note "after retention:\n"
   . $node->safe_psql('app',
 	"SELECT day || ' ' || part || ' ' || count(*) FROM ($placement) p GROUP BY day, part ORDER BY day");
