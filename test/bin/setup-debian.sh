@@ -13,7 +13,10 @@ packages=(
   python3-psycopg2 python3-sqlalchemy nodejs  # real clients in test/t/031_clients.pl
   postgresql-15-plproxy            # shards routed by the key (test/t/060_plproxy_shards.pl)
   postgresql-15-partman            # time partitions by the key (test/t/061_partman_days.pl)
+  patroni etcd-server python3-etcd # failover under an HA manager (test/t/090_patroni_failover.pl)
 )
+# Services these packages would enable and start (the test runs its own, on ports of its own).
+services=(etcd.service patroni.service)
 # npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
 # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when missing.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
@@ -47,5 +50,22 @@ apt-get update -q
 no_main=/etc/postgresql-common/createcluster.d/flakeid-no-main.conf
 mkdir -p "$(dirname "$no_main")"
 echo "create_main_cluster = false" > "$no_main"
-trap 'rm -f "$no_main"' EXIT
+# Likewise etcd-server and patroni would enable and start their services: a policy-rc.d
+# that refuses every start keeps them down during this install (one already there is kept),
+# and the units are disabled afterwards, so no boot starts them either.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# flakeid setup-debian.sh: no service starts while it installs\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  own_policy=$policy
+fi
+trap 'rm -f "$no_main" $own_policy' EXIT
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+for unit in "${services[@]}"; do
+  pkg=${unit%.service}
+  [ "$pkg" = etcd ] && pkg=etcd-server
+  case " ${missing[*]} " in
+    *" $pkg "*) DPKG_MAINTSCRIPT_PACKAGE=$pkg deb-systemd-helper disable "$unit" || true ;;
+  esac
+done
