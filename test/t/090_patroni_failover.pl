@@ -22,9 +22,11 @@
 #     a base backup copies the leader's): it read the marks of every database, as its log
 #     says, and the final leader's mark file names it.
 #
-# FLAKEID_HA_ROUNDS=offset:sync,... chooses the rounds (default 0.3:on,1:off,5:on: every
-# offset the issue names, one of them without synchronous_mode, in about three minutes).
-# FLAKEID_HA_SECONDS is the load before and after each event (default 2).
+# FLAKEID_HA_ROUNDS=offset:sync,... chooses the rounds. The default, 1:off,5:on, keeps the
+# test near four minutes: 0.3 s (FLAKEID_HA_ROUNDS=0.3:on,1:off,5:on runs it too) never
+# showed a refusal, as a failover here takes over 3 s, more than the clock difference and
+# the marks' lead together, so it checks nothing the 1 s round does not.
+# FLAKEID_HA_SECONDS is the load before and after each event (default 1).
 use strict;
 use warnings FATAL => 'all';
 
@@ -49,8 +51,8 @@ for my $tool (qw(patroni patronictl etcd))
 require_libfaketime();
 
 my @rounds = map { [ split /:/ ] } split /,/,
-  ($ENV{FLAKEID_HA_ROUNDS} // '0.3:on,1:off,5:on');
-my $load = $ENV{FLAKEID_HA_SECONDS} // 2;
+  ($ENV{FLAKEID_HA_ROUNDS} // '1:off,5:on');
+my $load = $ENV{FLAKEID_HA_SECONDS} // 1;
 my $libfaketime = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 my $bindir = `pg_config --bindir`;
 chomp $bindir;
@@ -100,6 +102,7 @@ sub stop_group
 	return;
 }
 
+my $sync_mode;    # whether the round runs with synchronous_mode
 my %member;    # name => { rest, pg, dir, data, log, faked }
 
 # The postmaster of a member's data directory, if one runs (Patroni starts it in a
@@ -194,7 +197,12 @@ postgresql:
     - local all all trust
     - host all all 127.0.0.1/32 trust
     - host replication all 127.0.0.1/32 trust
+  # The base backup of a reinit starts at once, not after a spread checkpoint.
+  basebackup:
+    - checkpoint: fast
   parameters:
+    # Crash recovery (before pg_rewind) replays less.
+    checkpoint_timeout: 30s
     unix_socket_directories: '$sockets'
     logging_collector: 'on'
     log_directory: '$dir/log'
@@ -227,9 +235,10 @@ sub start_patroni
 }
 
 # Members as Patroni's REST API describes them: name => { role, state, timeline, ... }.
+# The leader's view first: a replica's may lag behind the synchronous set.
 sub cluster
 {
-	for my $m (values %member)
+	for my $m (grep { defined } leader(), values %member)
 	{
 		my $r = $http->get("http://127.0.0.1:$m->{rest}/cluster");
 		next unless $r->{success};
@@ -290,6 +299,13 @@ sub switchover
 {
 	my ($from, $to) = @_;
 	my $started = time;
+	# As an operator would: not before the candidate streams (without synchronous_mode,
+	# Patroni also promotes a candidate up to maximum_lag_on_failover behind, 1 MB, and
+	# the rows it lacks are lost).
+	wait_until("$to->{name} streams", 60, sub { streaming($to) });
+	wait_until("$to->{name} synchronous", 60,
+		sub { (cluster()->{ $to->{name} }{role} // '') eq 'sync_standby' })
+	  if $sync_mode;
 	wait_until("a switchover to $to->{name} accepted", 60, sub {
 		patronictl('switchover', '--force', '--leader', $from->{name}, '--candidate',
 			$to->{name}, $scope) !~ /failed/i;
@@ -411,11 +427,22 @@ sub log_size { my ($m) = @_; return -s $m->{log} // 0; }
 
 my @report;
 my $round = 0;
+my $round_start;
+
+# Notes how long the round has run when $what happened.
+sub step
+{
+	my ($what) = @_;
+	note sprintf('[round %d, %5.1f s] %s', $round, time - $round_start, $what);
+	return;
+}
 for my $r (@rounds)
 {
 	my ($offset, $sync) = @$r;
 	$round++;
+	$round_start = time;
 	my $sync_on = $sync eq 'on' ? 'true' : 'false';
+	$sync_mode = $sync eq 'on';
 	note "==== round $round: replicas' clocks ${offset} s behind, synchronous_mode $sync";
 	write_file($clock_file, "-$offset\n");
 	patronictl('edit-config', '--force', '-s', "synchronous_mode=$sync_on");
@@ -436,7 +463,7 @@ for my $r (@rounds)
 	{
 		$logs{$db} = "$base/writer.$round.$db.log";
 		spawn("writer $db", "$base/writer.$round.$db.stderr", {}, 'python3', $writer, $db,
-			$logs{$db}, $stop, 600, 10, 0.005,
+			$logs{$db}, $stop, 600, 10, 0.01,
 			map { "$_->{name}:$_->{rest}:$_->{pg}" } values %member);
 	}
 	wait_until('the writers acknowledged rows', 30,
@@ -451,6 +478,7 @@ for my $r (@rounds)
 	my $new = wait_until('another member leads', 60,
 		sub { my $l = leader(); $l && $l->{name} ne $old->{name} ? $l : undef });
 	my $failover_s = time - $killed_at;
+	step('failover done');
 	note sprintf('failover: %s leads %.1f s after the kill', $new->{name}, $failover_s);
 	wait_until("the writers' keys from $new->{name}", 60,
 		sub { 2 == grep { `grep -c '^ack [0-9.]* $new->{name} ' $_` > 0 } values %logs });
@@ -471,15 +499,12 @@ for my $r (@rounds)
 	ok(scalar(grep { /running pg_rewind/ } @rewind),
 		"round $round: $old->{name} rejoined with pg_rewind");
 	my $rewound_mark = mark_file($old);
+	step('rejoined');
 	sleep $load;
 
 	# 3. A planned switchover back.
-	if ($sync eq 'on')
-	{
-		wait_until("$old->{name} synchronous", 30,
-			sub { (cluster()->{ $old->{name} }{role} // '') eq 'sync_standby' });
-	}
 	my $switchover_s = switchover($new, $old);
+	step('switched back');
 	wait_until("the writers' keys from $old->{name} again", 60,
 		sub { 2 == grep { `tail -n 5 $_ | grep -c '^ack [0-9.]* $old->{name} '` > 0 } values %logs });
 	sleep $load;
@@ -491,15 +516,18 @@ for my $r (@rounds)
 	sleep 2;
 	wait_until("$rebuilt->{name} streams after its reinit", 120, sub { streaming($rebuilt) });
 	my $recloned_mark = mark_file($rebuilt);
+	step('reinit done');
 	sleep $load;
 
 	# 5. A planned switchover to the rebuilt replica, whose clock is behind, and back.
 	my $rebuilt_log_from = log_size($rebuilt);
 	my $to_rebuilt_s = switchover($old, $rebuilt);
+	step('switched to the rebuilt replica');
 	wait_until("the writers' keys from $rebuilt->{name}", 60,
 		sub { 2 == grep { `tail -n 5 $_ | grep -c '^ack [0-9.]* $rebuilt->{name} '` > 0 } values %logs });
 	sleep $load;
 	my $back_s = switchover($rebuilt, $old);
+	step('switched back again');
 	wait_until("the writers' keys from $old->{name} once more", 60,
 		sub { 2 == grep { `tail -n 5 $_ | grep -c '^ack [0-9.]* $old->{name} '` > 0 } values %logs });
 
@@ -510,7 +538,8 @@ for my $r (@rounds)
 
 	my %figures = (round => $round, offset => $offset, sync => $sync,
 		failover_s => sprintf('%.1f', $failover_s), switchover_s => sprintf('%.1f', $switchover_s),
-		to_rebuilt_s => sprintf('%.1f', $to_rebuilt_s), back_s => sprintf('%.1f', $back_s));
+		to_rebuilt_s => sprintf('%.1f', $to_rebuilt_s), back_s => sprintf('%.1f', $back_s),
+		killed_at => $killed_at, new_leader => $new->{name});
 	for my $db (sort keys %layout)
 	{
 		judge_round($round, $db, $logs{$db}, $leader, $sync, $offset, \%figures);
@@ -542,7 +571,9 @@ for my $r (@rounds)
 	my $final_mark = mark_file($leader);
 	ok($final_mark->{names_self}, "round $round: the leader's mark file names it")
 	  or diag($final_mark->{text});
+	delete $figures{killed_at};
 	push @report, \%figures;
+	step('judged');
 }
 
 # Whole run: every row on the final leader once.
@@ -588,23 +619,41 @@ sub judge_round
 		for my $id (@rest) { $dup_acked++ if $acked{$id}++; $acked++; }
 	}
 	close $fh;
-	# Refusals: from a refused statement to the next acknowledged one.
-	my (@spans, %codes, $start, $code);
+	# Refusals: from a refused statement to the next acknowledged one. flakeid's marks run
+	# up to about a second ahead of its IDs, so a promoted node whose clock is $offset s
+	# behind may refuse for up to $offset + 1 s after the old leader's last key; more (with
+	# half a second of margin) is a finding.
+	my (@spans, %codes, %said, $start, $code, $who_refused);
 	for my $e (@events)
 	{
 		my ($kind, $time, $who, @rest) = @$e;
 		if ($kind eq 'err')
 		{
 			$codes{ $rest[0] }++;
-			($start, $code) = ($time, $rest[0]) if !defined $start && $rest[0] =~ /^(FL|XX)/;
+			$said{ $rest[0] } //= "@rest[1..$#rest]";
+			($start, $code, $who_refused) = ($time, $rest[0], $who)
+			  if !defined $start && $rest[0] =~ /^(FL|XX)/;
 		}
 		elsif ($kind eq 'ack' && defined $start)
 		{
-			push @spans, sprintf('%s %.2f s', $code, $time - $start);
+			push @spans, { code => $code, seconds => $time - $start, member => $who_refused };
 			undef $start;
 		}
 	}
-	push @spans, "$code until the end" if defined $start;
+	push @spans, { code => $code, seconds => 9999, member => $who_refused } if defined $start;
+	for my $span (@spans)
+	{
+		cmp_ok($span->{seconds}, '<=', $offset + 1.5,
+			sprintf('round %d %s: a refusal (%s on %s) lasted %.2f s, no longer than the clock '
+				  . 'difference of %s s and the marks\' lead', $round, $db, $span->{code},
+				$span->{member}, $span->{seconds}, $offset));
+		# The refused member's log says why.
+		my @why = log_lines($member{ $span->{member} }, 0, qr/ERROR:  .*clock moved backwards/);
+		ok(scalar @why, "round $round $db: $span->{member}'s log says why it refused")
+		  and note "$span->{member}: $why[0]";
+	}
+	note "round $round $db: $_ said: $said{$_}" for sort keys %said;
+	@spans = map { sprintf '%s %.2f s on %s', $_->{code}, $_->{seconds}, $_->{member} } @spans;
 	my @errs = map { "$_ $codes{$_}" } sort keys %codes;
 	my @other = grep { !/^(FL001|FL012|25006|57P0[123]|08\w\w\w)$/ } keys %codes;
 	note "round $round $db: $acked keys acknowledged; errors: @errs; refusals: @spans";
@@ -617,11 +666,34 @@ sub judge_round
 	write_file($list, join("\n", sort keys %acked) . "\n");
 	chmod 0644, $list;
 	my ($on, $lost) = split /\|/, psql_on($leader, $db, qq{
-		CREATE TEMP TABLE acked (id bigint);
+		DROP TABLE IF EXISTS acked;
+		CREATE TABLE acked (id bigint);
 		COPY acked FROM '$list';
 		SELECT (SELECT count(*) FROM acked a WHERE EXISTS (SELECT FROM t WHERE t.id = a.id)),
 		       (SELECT count(*) FROM acked a WHERE NOT EXISTS (SELECT FROM t WHERE t.id = a.id))});
 	note "round $round $db: $on acknowledged keys on the leader, $lost lost";
+	if ($lost)
+	{
+		# When the lost rows were acknowledged, and whether the new leader's keys fall among
+		# them (the same node id: only their times keep them apart).
+		my (%ack_time, %ack_by);
+		for my $e (grep { $_->[0] eq 'ack' } @events)
+		{
+			$ack_time{$_} = $e->[1] for @$e[ 3 .. $#$e ];
+			$ack_by{$_} = $e->[2] for @$e[ 3 .. $#$e ];
+		}
+		my @lost = split /\n/, psql_on($leader, $db,
+			'SELECT id FROM acked a WHERE NOT EXISTS (SELECT FROM t WHERE t.id = a.id) ORDER BY id');
+		my @times = sort { $a <=> $b } map { $ack_time{$_} } @lost;
+		$figures->{$db}{lost_acked_after_kill_s} =
+		  sprintf('%.2f..%.2f', $times[0] - $figures->{killed_at}, $times[-1] - $figures->{killed_at});
+		my %by;
+		$by{ $ack_by{$_} }++ for @lost;
+		$figures->{$db}{lost_acked_by} = \%by;
+		note sprintf('round %d %s: the lost rows were acknowledged %.2f s to %.2f s after the '
+			  . 'kill, by %s', $round, $db, $times[0] - $figures->{killed_at},
+			$times[-1] - $figures->{killed_at}, join(', ', map { "$_: $by{$_}" } sort keys %by));
+	}
 	is($lost, 0, "round $round $db: with synchronous_mode no acknowledged row is lost")
 	  if $sync eq 'on';
 
@@ -638,6 +710,7 @@ sub judge_round
 		FROM g});
 	note "round $round $db: $segments runs of one leader's keys (all rounds so far), $below below an earlier one";
 	is($below, 0, "round $round $db: every leader's keys lie above every key committed before it");
-	$figures->{$db} = { acked => $acked, lost => $lost + 0, refusals => \@spans, errors => \%codes };
+	$figures->{$db} = { %{ $figures->{$db} // {} }, acked => $acked, lost => $lost + 0,
+		refusals => \@spans, errors => \%codes };
 	return;
 }
