@@ -9,6 +9,7 @@
 #include "pg/guard.hpp"
 
 #include <cstddef>
+#include <cstdio>
 
 namespace flakeid::pg {
 
@@ -40,6 +41,14 @@ FLAKEID_NO_DESTRUCTOR(Rejection);
 template <std::size_t N>
 void set_field(char (&field)[N], const char* text) {
   strlcpy(field, text != nullptr ? text : "", N);
+}
+
+// Why a server setting (PGC_SIGHUP) set in a session, a database or a role is refused.
+inline void set_server_setting_reason(Rejection* rejection, const char* name) {
+  snprintf(rejection->reason, sizeof(rejection->reason),
+           "%s is a server setting: it can be set only in postgresql.conf or with ALTER "
+           "SYSTEM, then a reload.",
+           name);
 }
 
 }  // namespace flakeid::pg

@@ -287,6 +287,15 @@ void report_step_error(const Step& step, const Generator& generator, std::int64_
   pg_unreachable();
 }
 
+void report_declaration(const char* function, const char* symbol, const char* declared,
+                        const char* implemented) {
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
+                  errmsg("%s() is declared %s, but the flakeid library's %s %s", function, declared,
+                         symbol, implemented),
+                  errdetail("%s", kDeclarationDetail), errhint("%s", kDeclarationHint)));
+  pg_unreachable();
+}
+
 void report_record_columns(const char* function, int declared, std::size_t filled) {
   ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
                   errmsg("%s() is declared with %d result columns, but the flakeid library "
@@ -366,6 +375,17 @@ void describe_fix(const Rejection& r, char* out, std::size_t size) {
                                       : ", then start a new session");
       return;
     case RejectionKind::kContext:
+      if (r.source == PGC_S_GLOBAL || r.source == PGC_S_DATABASE || r.source == PGC_S_USER ||
+          r.source == PGC_S_DATABASE_USER) {
+        // Where flakeid is loaded, PostgreSQL refuses RESET of a server setting there too.
+        snprintf(out, size,
+                 "Set %s in postgresql.conf or with ALTER SYSTEM, then reload. Remove it with "
+                 "ALTER DATABASE or ALTER ROLE ... RESET %s (where flakeid is preloaded, "
+                 "PostgreSQL refuses that: RESET ALL removes it, with every other setting stored "
+                 "there), then start a new session.",
+                 name, name);
+        return;
+      }
       snprintf(out, size,
                "Set %s in postgresql.conf or with ALTER SYSTEM, then reload; and start a new "
                "session without this setting.",

@@ -3,6 +3,7 @@
 
 extern "C" {
 #include "access/parallel.h"
+#include "access/xact.h"
 }
 
 #include <climits>
@@ -17,6 +18,7 @@ extern "C" {
 #include "core/text.hpp"
 #include "pg/placeholders.hpp"
 #include "pg/report.hpp"
+#include "pg/stored_settings.hpp"
 
 namespace flakeid::pg {
 
@@ -47,22 +49,6 @@ const config_enum_entry kClockPolicies[] = {
     {"logical", kPolicyLogical, false},
     {nullptr, 0, false},
 };
-// The same with the takeover's markers (see placeholders.hpp), hidden: the options the
-// setting is defined with, until the values set before flakeid was loaded are taken over.
-const config_enum_entry kClockPoliciesAndMarkers[] = {
-    {"wait", kPolicyWait, false},
-    {"logical", kPolicyLogical, false},
-    {"-2147483648", kFirstMarker, true},
-    {"-2147483647", kFirstMarker + 1, true},
-    {"-2147483646", kFirstMarker + 2, true},
-    {"-2147483645", kFirstMarker + 3, true},
-    {"-2147483644", kFirstMarker + 4, true},
-    {"-2147483643", kFirstMarker + 5, true},
-    {"-2147483642", kFirstMarker + 6, true},
-    {"-2147483641", kFirstMarker + 7, true},
-    {nullptr, 0, false},
-};
-static_assert(kMarkers == 8, "kClockPoliciesAndMarkers lists one option per marker");
 
 // The parsed values, set by the assign hooks from what the check hooks parsed.
 Layout layout_value;
@@ -360,6 +346,35 @@ const Rejection* file_refusal(SettingSet uses) {
   return nullptr;
 }
 
+// Whether this backend has looked for server settings stored for its database or role.
+bool stored_checked = false;
+
+// Looks, once per backend, for a server setting (datacenter_id, machine_id, clock_policy,
+// max_clock_lead_ms) stored with ALTER DATABASE / ROLE ... SET for this session. Stored
+// while flakeid was not loaded, it could not be checked; where flakeid is preloaded,
+// PostgreSQL drops it as the session starts ("cannot be changed now") and the server's value
+// would be in force: each one refuses its setting for the session (issue 19: node ids stored
+// for a database made IDs of node 0|0). Where flakeid is loaded later, the takeover already
+// holds it as rejected, with that source.
+void check_stored_server_settings() {
+  stored_checked = true;
+  for (unsigned s = 0; s < std::size(kSpecs); ++s) {
+    const SettingSpec& spec = kSpecs[s];
+    if (spec.context != PGC_SIGHUP || stored_per_database_or_role(setting_source(spec.name))) {
+      continue;
+    }
+    StoredValue stored;
+    if (!stored_setting(spec.name, &stored)) continue;
+    Rejection rejection;
+    rejection.kind = RejectionKind::kContext;
+    rejection.source = stored.source;
+    set_field(rejection.setting, spec.name);
+    set_field(rejection.value, stored.value);
+    set_server_setting_reason(&rejection, spec.name);
+    if (standing_count < kMaxStanding) standing[standing_count++] = {rejection, 1u << s, 0};
+  }
+}
+
 // Adds a refusal that PostgreSQL keeps no value for, and says so.
 void add_standing(const Rejection& rejection, SettingSet settings) {
   report_rejected_setting(WARNING, rejection);
@@ -409,15 +424,41 @@ void define_int(const SettingSpec& spec, Setting setting, Description text, int*
   narrow_int_setting(spec.name, spec.min);
 }
 
+// `options` (ending with a null name) followed by `markers` hidden options, the takeover's
+// markers "-2147483648", "-2147483647", ... (malloc'd; PostgreSQL reads them until the
+// setting is narrowed, once per process). nullptr when out of memory.
+config_enum_entry* options_and_markers(const config_enum_entry* options, int markers) {
+  int count = 0;
+  while (options[count].name != nullptr) ++count;
+  constexpr std::size_t kNameSize = 12;  // "-2147483648" and its end
+  auto* entries = static_cast<config_enum_entry*>(
+      malloc(sizeof(config_enum_entry) * (count + markers + 1) + kNameSize * markers));
+  if (entries == nullptr) return nullptr;
+  char* names = reinterpret_cast<char*>(entries + count + markers + 1);
+  for (int i = 0; i < count; ++i) entries[i] = options[i];
+  for (int i = 0; i < markers; ++i) {
+    char* name = names + kNameSize * i;
+    snprintf(name, kNameSize, "%d", kFirstMarker + i);
+    entries[count + i] = {name, kFirstMarker + i, true};
+  }
+  entries[count + markers] = {nullptr, 0, false};
+  return entries;
+}
+
 // Defines an enum setting. It admits the takeover's markers as hidden options until the
 // values set before flakeid was loaded are taken over, then only `options`.
 void define_enum(const SettingSpec& spec, Setting setting, Description text, int* variable,
-                 int boot, const config_enum_entry* options,
-                 const config_enum_entry* options_and_markers, GucEnumCheckHook check,
+                 int boot, const config_enum_entry* options, GucEnumCheckHook check,
                  GucEnumAssignHook assign) {
   define_setting(spec, setting, [&] {
+    // As many marker options as the takeover put markers in.
+    const config_enum_entry* with_markers = options_and_markers(options, placeholder_markers());
+    if (with_markers == nullptr) {
+      placeholder_take_over_failed();  // its markers would be refused: fail closed
+      with_markers = options;
+    }
     DefineCustomEnumVariable(spec.name, text.short_desc, text.long_desc, variable, boot,
-                             options_and_markers, spec.context, spec.flags, check, assign, nullptr);
+                             with_markers, spec.context, spec.flags, check, assign, nullptr);
   });
   narrow_enum_setting(spec.name, options);
 }
@@ -492,8 +533,8 @@ void settings_init() noexcept {
                "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
                "logical: go on from the last ID, at most flakeid.max_clock_lead_ms ahead of the "
                "clock."},
-              &clock_policy, kPolicyWait, kClockPolicies, kClockPoliciesAndMarkers,
-              check_marked<&clock_policy>, assign_marked<Setting::kClockPolicy>);
+              &clock_policy, kPolicyWait, kClockPolicies, check_marked<&clock_policy>,
+              assign_marked<Setting::kClockPolicy>);
   define_int(spec_of(Setting::kMaxClockLeadMs), Setting::kMaxClockLeadMs,
              {"Under the logical clock policy, how far IDs may run ahead of the clock.", nullptr},
              &max_clock_lead_ms, kMaxLeadDefaultMs, check_marked<&max_clock_lead_ms>,
@@ -513,6 +554,7 @@ std::uint64_t settings_generation() noexcept {
 }
 
 const Rejection* rejected_setting(SettingSet uses) {
+  if (!stored_checked && IsTransactionState()) check_stored_server_settings();
   for (int i = 0; i < standing_count; ++i) {
     if ((standing[i].settings & uses) == 0) continue;
     if (!standing_ended(standing[i])) return &standing[i].rejection;

@@ -190,6 +190,46 @@ like($err, qr/DETAIL:  .*ALTER DATABASE/, 'the error says where it was set');
 $node->safe_psql('postgres', 'ALTER DATABASE postgres RESET flakeid.layout');
 ($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
 like($out, qr/ID \d+/, 'once the database setting is corrected, new sessions make IDs');
+
+# Node ids stored for a database and for a role while flakeid was not loaded (issue 19,
+# item 7): valid numbers, but server settings, which a session cannot set. With flakeid
+# preloaded, PostgreSQL drops them as each session starts ("cannot be changed now") and
+# the server's node ids would be in force. flakeid finds them in pg_db_role_setting and
+# refuses instead, naming the value stored.
+$node->stop;
+$node->append_conf('postgresql.conf', "shared_preload_libraries = ''");
+$node->start;
+$node->safe_psql('postgres', qq{
+	ALTER DATABASE postgres SET flakeid.layout = 'twitter';
+	ALTER DATABASE postgres SET flakeid.datacenter_id = 3;
+	ALTER ROLE $role IN DATABASE postgres SET flakeid.machine_id = 5;});
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
+$node->restart;
+# An ID and the node it carries.
+my $id_and_node = q{SELECT 'ID ' || s.id || ' of node ' || d.datacenter_id || '|' || d.machine_id
+FROM (SELECT flakeid_next() AS id) s, flakeid_decode(s.id) d;};
+for my $case ([ 'postgres', qr/flakeid\.datacenter_id is set to "3" where it cannot be set/ ],
+	[ $role, qr/flakeid\.(datacenter_id is set to "3"|machine_id is set to "5") where it cannot be set/ ])
+{
+	my ($user, $message) = @$case;
+	($out, $err) = session($node, $user, $id_and_node);
+	note "preloaded, node ids stored per database/role, as $user: $out $err";
+	unlike($out, qr/ID \d+/, "preloaded, node ids stored per database and role, as $user: no ID");
+	like($err, qr/ERROR:  FL010: $message/, "as $user: refused with FL010, naming the value");
+	like($err, qr/DETAIL:  .*ALTER (DATABASE|ROLE)/, "as $user: the error says where it was set");
+}
+# With flakeid loaded, PostgreSQL refuses to RESET a server setting for a database or a role
+# ("cannot be changed now"): RESET ALL removes it, and the layout is set again.
+$node->safe_psql('postgres',
+	q{ALTER DATABASE postgres RESET ALL; ALTER DATABASE postgres SET flakeid.layout = 'twitter'});
+($out, $err) = session($node, $role, "SELECT 'ID ' || flakeid_next();");
+like($err, qr/ERROR:  FL010: flakeid\.machine_id is set to "5" where it cannot be set/,
+	"the role's machine id still refuses for the role");
+($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+like($out, qr/ID \d+/, 'with the database setting removed, its sessions make IDs');
+$node->safe_psql('postgres', "ALTER ROLE $role IN DATABASE postgres RESET ALL");
+($out) = session($node, $role, "SELECT 'ID ' || flakeid_next();");
+like($out, qr/ID \d+/, "with the role's setting removed, the role makes IDs");
 $node->stop;
 
 done_testing();
