@@ -151,7 +151,7 @@ spawn(
 wait_until('etcd answers', 30, sub { $http->get("$etcd_url/health")->{success} });
 
 # The README's recipe: the part of patroni.yml that is flakeid's.
-my $recipe = readme_block('yaml', 'patroni');
+my $recipe = readme_recipe('patroni', 'yaml');
 like($recipe, qr/shared_preload_libraries: flakeid/, 'the recipe preloads flakeid');
 # The test's own timing: a failover within seconds, not the 30 s defaults.
 (my $dcs = $recipe) =~ s/^(  dcs:\n)/$1    ttl: 10\n    loop_wait: 1\n    retry_timeout: 4\n    synchronous_node_count: 2\n/m
@@ -336,29 +336,6 @@ sub write_file
 	close $fh or die "$path.new: $!";
 	rename "$path.new", $path or die "$path: $!";
 	return;
-}
-
-# The README's ```$lang block whose first line is "# recipe: $name".
-sub readme_block
-{
-	my ($lang, $name) = @_;
-	open my $fh, '<', "$FindBin::RealBin/../../README.md" or die "README.md: $!";
-	my ($found, $block);
-	while (my $line = <$fh>)
-	{
-		if (defined $block)
-		{
-			if ($line =~ /^```\s*$/)
-			{
-				$found .= $block if $block =~ /\A# recipe: \Q$name\E\b/;
-				undef $block;
-			}
-			else { $block .= $line; }
-		}
-		elsif ($line =~ /^```\Q$lang\E\s*$/) { $block = ''; }
-	}
-	die "README.md has no ```$lang block '# recipe: $name'" unless defined $found;
-	return $found;
 }
 
 my $t0 = time;
