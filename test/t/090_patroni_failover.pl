@@ -23,7 +23,7 @@
 #     says, and the final leader's mark file names it.
 #
 # FLAKEID_HA_ROUNDS=offset:sync,... chooses the rounds. The default, 1:off,5:on, keeps the
-# test near four minutes: 0.3 s (FLAKEID_HA_ROUNDS=0.3:on,1:off,5:on runs it too) never
+# test at about three minutes here (190 s alone; three rounds took 350-400 s): 0.3 s (FLAKEID_HA_ROUNDS=0.3:on,1:off,5:on runs it too) never
 # showed a refusal, as a failover here takes over 3 s, more than the clock difference and
 # the marks' lead together, so it checks nothing the 1 s round does not.
 # FLAKEID_HA_SECONDS is the load before and after each event (default 1).
