@@ -153,8 +153,11 @@ wait_until('etcd answers', 30, sub { $http->get("$etcd_url/health")->{success} }
 # The README's recipe: the part of patroni.yml that is flakeid's.
 my $recipe = readme_recipe('patroni', 'yaml');
 like($recipe, qr/shared_preload_libraries: flakeid/, 'the recipe preloads flakeid');
-# The test's own timing: a failover within seconds, not the 30 s defaults.
-(my $dcs = $recipe) =~ s/^(  dcs:\n)/$1    ttl: 10\n    loop_wait: 1\n    retry_timeout: 4\n    synchronous_node_count: 2\n/m
+# The test's own timing: Patroni acts every second, not every 10. The leader lock keeps
+# Patroni's default TTL (30 s): stopping the leader's Patroni releases it, so a failover
+# does not wait for it, and with 10 s a leader's Patroni on a busy machine let it lapse
+# between loops, which left a rewound member without a primary to stream from.
+(my $dcs = $recipe) =~ s/^(  dcs:\n)/$1    ttl: 30\n    loop_wait: 1\n    retry_timeout: 10\n    synchronous_node_count: 2\n/m
   or die "the recipe has no bootstrap.dcs";
 
 my $clock_file = "$base/faketime.rc";
