@@ -327,11 +327,14 @@ sub require_engine
 
 # The SQL of the README's recipe $name: the ```plpgsql blocks (a fence test/t/050 does not
 # run: they need servers it does not have) whose first line is "-- recipe: $name ...",
-# joined in order. Dies when there is none, so a recipe renamed in the README fails the
-# test that runs it.
+# joined in order. With $fence 'yaml', the ```yaml blocks whose first line is
+# "# recipe: $name ..." (a configuration file's part, test/t/090). Dies when there is none,
+# so a recipe renamed in the README fails the test that runs it.
 sub readme_recipe
 {
-	my ($name) = @_;
+	my ($name, $fence) = @_;
+	$fence //= 'plpgsql';
+	my $comment = $fence eq 'yaml' ? '#' : '--';
 	my $readme = "$FindBin::RealBin/../../README.md";
 	open my $fh, '<', $readme or die "cannot read $readme: $!";
 	my ($sql, $block) = ('');
@@ -341,12 +344,12 @@ sub readme_recipe
 		{
 			if ($line =~ /^```\s*$/)
 			{
-				$sql .= $block if $block =~ /\A-- recipe: \Q$name\E(?:[ \t]|$)/m;
+				$sql .= $block if $block =~ /\A\Q$comment\E recipe: \Q$name\E(?:[ \t]|$)/m;
 				undef $block;
 			}
 			else { $block .= $line; }
 		}
-		elsif ($line =~ /^```plpgsql\s*$/) { $block = ''; }
+		elsif ($line =~ /^```\Q$fence\E\s*$/) { $block = ''; }
 	}
 	close $fh;
 	die "README.md has no recipe '$name'" if $sql eq '';
