@@ -500,19 +500,23 @@ char* table_name(Relation rel) {
 // flakeid_guard_trigger(): BEFORE INSERT OR UPDATE ... FOR EACH ROW, argument the key column.
 Datum guard_trigger(FunctionCallInfo fcinfo) {
   if (!CALLED_AS_TRIGGER(fcinfo)) {
-    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                    errmsg("flakeid_guard_trigger() was not called by a trigger"),
-                    errhint("Install it with SELECT flakeid_guard('table', 'key_column').")));
+    ereport(
+        ERROR,
+        (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+         errmsg("flakeid_guard_trigger() was not called by a trigger"),
+         errhint("Install it with SELECT flakeid_guard(regclass 'table', name 'key_column').")));
   }
   TriggerData* data = reinterpret_cast<TriggerData*>(fcinfo->context);
   const TriggerEvent event = data->tg_event;
   const bool insert = TRIGGER_FIRED_BY_INSERT(event);
   if (!TRIGGER_FIRED_FOR_ROW(event) || !TRIGGER_FIRED_BEFORE(event) ||
       !(insert || TRIGGER_FIRED_BY_UPDATE(event)) || data->tg_trigger->tgnargs != 1) {
-    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                    errmsg("flakeid_guard_trigger() must be a BEFORE INSERT OR UPDATE row "
-                           "trigger with the key column as its one argument"),
-                    errhint("Install it with SELECT flakeid_guard('table', 'key_column').")));
+    ereport(
+        ERROR,
+        (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+         errmsg("flakeid_guard_trigger() must be a BEFORE INSERT OR UPDATE row "
+                "trigger with the key column as its one argument"),
+         errhint("Install it with SELECT flakeid_guard(regclass 'table', name 'key_column').")));
   }
   if (data->tg_trigger->tgenabled == TRIGGER_FIRES_ON_ORIGIN) {
     // The guard fires where the session replication role is "origin" (local writes) and no
@@ -527,10 +531,11 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
                        "apply workers write without it. flakeid_guard() installs it ENABLE "
                        "ALWAYS.",
                        data->tg_trigger->tgname),
-             errhint("Install the guard again: SELECT flakeid_guard('%s', '%s'), or ALTER TABLE "
-                     "%s ENABLE ALWAYS TRIGGER %s.",
-                     table_name(data->tg_relation),
-                     data->tg_trigger->tgnargs == 1 ? data->tg_trigger->tgargs[0] : "id",
+             errhint("Install the guard again: SELECT flakeid_guard(regclass %s, name %s), or "
+                     "ALTER TABLE %s ENABLE ALWAYS TRIGGER %s.",
+                     quote_literal_cstr(table_name(data->tg_relation)),
+                     quote_literal_cstr(data->tg_trigger->tgnargs == 1 ? data->tg_trigger->tgargs[0]
+                                                                       : "id"),
                      table_name(data->tg_relation), quote_identifier(data->tg_trigger->tgname))));
   }
   HeapTuple row = insert ? data->tg_trigtuple : data->tg_newtuple;
@@ -546,8 +551,8 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
                     errmsg("flakeid guard: table %s has no column \"%s\"", table_name(rel), column),
                     errhint("Install the guard again with the key column: SELECT "
-                            "flakeid_guard('%s', 'key_column').",
-                            table_name(rel))));
+                            "flakeid_guard(regclass %s, name 'key_column').",
+                            quote_literal_cstr(table_name(rel)))));
   }
   if (TupleDescAttr(desc, attnum - 1)->atttypid != INT8OID) {
     ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
