@@ -23,7 +23,9 @@ extern "C" {
 #include "common/hashfn.h"
 #include "nodes/execnodes.h"
 #include "replication/origin.h"
+#include "replication/worker_internal.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -380,12 +382,66 @@ void insert_binding(Relation rel, Datum* values, bool* nulls) {
   CatalogCloseIndexes(indexes);
 }
 
-// Reads the binding of a node, or binds it to `origin` when it has none. Two apply workers
-// may bind one node at once: each takes a lock of its own on the node first (an object lock
-// keyed by the binding table and a hash of the node, held to the end of the transaction),
-// so the second waits for the first to end and then reads the first one's binding.
-Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, const char* origin,
-                     const char* table) {
+// The node of an ID as text, "datacenter D, machine M".
+char* node_text(const BindingKey& key) {
+  return psprintf("datacenter %u, machine %u", key.datacenter, key.machine);
+}
+
+// The role on whose authority a row of the origin `identity` binds a node: the owner of the
+// subscription when this process is a logical replication worker of the subscription whose
+// origin it is (on 16 and later the worker runs a table's triggers as the table's owner, so
+// the current user would be that owner), else the role running the statement. A role that
+// merely set up an origin with pg_replication_origin_session_setup() is that role.
+Oid binding_authority(RepOriginId identity) {
+  if (MyLogicalRepWorker != nullptr && OidIsValid(MyLogicalRepWorker->subid)) {
+    const Oid subscription = MyLogicalRepWorker->subid;
+    if (replorigin_by_name(psprintf("pg_%u", subscription), true) == identity) {
+      HeapTuple tuple = SearchSysCache1(SUBSCRIPTIONOID, ObjectIdGetDatum(subscription));
+      if (HeapTupleIsValid(tuple)) {
+        const Oid owner = reinterpret_cast<Form_pg_subscription>(GETSTRUCT(tuple))->subowner;
+        ReleaseSysCache(tuple);
+        return owner;
+      }
+    }
+  }
+  return GetUserId();
+}
+
+// Raises FL013 for a row of a node no origin has brought yet, from a writer that may not
+// bind it: a binding decides whose rows every guarded table of the database refuses, so only
+// a role trusted with the binding table (one that may INSERT into it) makes one (attack19 H1:
+// a role with only the origin functions bound any node through a TEMP table of its own).
+[[noreturn]] void report_not_binder(const BindingKey& key, int64 id, const char* table,
+                                    const char* origin, Oid role, Oid relid) {
+  const char* binding =
+      quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), kBindingTable);
+  const char* role_name = quote_identifier(GetUserNameFromId(role, false));
+  ereport(ERROR,
+          (errcode(ERRCODE_FLAKEID_NODE_CLASH),
+           errmsg("flakeid guard: node (%s) arrives from %s, which may not bind it: role %s "
+                  "may not insert into %s",
+                  node_text(key), origin_label(origin, nullptr), role_name, binding),
+           errdetail("The key %" PRId64
+                     " of a row for table %s was made by node (%s) under layout %s, which no "
+                     "replication origin has brought to this database yet. The first origin "
+                     "that brings a node is bound to it for every guarded table, so only a "
+                     "role trusted with %s binds one: the owner of the subscription whose "
+                     "apply worker writes the row, or the role of a session that set up the "
+                     "origin itself. No row of this transaction is applied.",
+                     id, table, node_text(key), layout_text_of(key), binding),
+           errhint("Replicate through a subscription owned by a superuser, or trust role %s "
+                   "with the bindings: GRANT INSERT ON %s TO %s.",
+                   role_name, binding, role_name)));
+  pg_unreachable();
+}
+
+// Reads the binding of a node, or binds it to `origin` when it has none and the writer may
+// (binding_authority()); refuses the row otherwise. Two apply workers may bind one node at
+// once: each takes a lock of its own on the node first (an object lock keyed by the binding
+// table and a hash of the node, held to the end of the transaction), so the second waits for
+// the first to end and then reads the first one's binding.
+Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, int64 id, RepOriginId identity,
+                     const char* origin, const char* table) {
   const Oid relid = binding_table(fcinfo);
   Relation rel = table_open(relid, RowExclusiveLock);
   const BindingColumns columns = binding_columns(rel);
@@ -398,6 +454,10 @@ Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, const char*
     binding = find_binding(rel, index, columns, layout, key);
   }
   if (!binding.found) {
+    const Oid role = binding_authority(identity);
+    if (pg_class_aclcheck(relid, role, ACL_INSERT) != ACLCHECK_OK) {
+      report_not_binder(key, id, table, origin, role, relid);
+    }
     const int natts = RelationGetDescr(rel)->natts;
     Datum* values = static_cast<Datum*>(palloc0(sizeof(Datum) * natts));
     bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts));
@@ -422,11 +482,6 @@ Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, const char*
   table_close(rel, NoLock);  // the lock is kept to the end of the transaction
   guard_binding_relid = relid;
   return binding;
-}
-
-// The node of an ID as text, "datacenter D, machine M".
-char* node_text(const BindingKey& key) {
-  return psprintf("datacenter %u, machine %u", key.datacenter, key.machine);
 }
 
 // Raises FL013 for a row whose node is bound to another origin than the one it came from.
@@ -629,7 +684,7 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
   const char* name = origin_name(identity);
   if (name == nullptr) elog(ERROR, "flakeid guard: replication origin %u has no name", identity);
   const char* table = table_name(rel);
-  const Binding bound = read_or_bind(fcinfo, key, name, table);
+  const Binding bound = read_or_bind(fcinfo, key, id, identity, name, table);
   const RepOriginId bound_origin = replorigin_by_name(bound.origin, true);
   // The callbacks may have run during the read: take the cache afresh.
   entry = static_cast<BindingEntry*>(hash_search(guard_cache_get(), &key, HASH_ENTER, &found));
