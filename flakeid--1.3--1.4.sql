@@ -535,14 +535,15 @@ BEGIN
     WHERE a.attrelid = tbl AND a.attname = key_column AND a.attnum > 0
       AND NOT a.attisdropped;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'flakeid_guard: table % has no column "%"', tbl, key_column
+        RAISE EXCEPTION 'flakeid_guard: table % has no column %', tbl,
+                format('"%s"', replace(key_column, '"', '""'))
             USING ERRCODE = 'undefined_column',
                   HINT = 'Name the column that holds the flakeid keys: '
                          'SELECT flakeid_guard(regclass ''table'', name ''key_column'').';
     END IF;
     IF key_type <> 'bigint'::regtype THEN
-        RAISE EXCEPTION 'flakeid_guard: column "%" of table % is %, not bigint',
-                key_column, tbl, key_type
+        RAISE EXCEPTION 'flakeid_guard: column % of table % is %, not bigint',
+                format('"%s"', replace(key_column, '"', '""')), tbl, key_type
             USING ERRCODE = 'datatype_mismatch',
                   HINT = 'flakeid keys are bigint; the guard reads nothing else.';
     END IF;
@@ -612,7 +613,11 @@ END;
 -- event trigger refuses (42501) a trigger named flakeid_guard, or one that runs
 -- flakeid_guard_trigger(), made by a role that is not the table's owner (nor a member of
 -- its role, nor a superuser). The function is found as the extension's member (pg_depend),
--- not by name.
+-- not by name. A trigger made on a partitioned table is cloned onto its partitions (and
+-- CREATE OR REPLACE replaces a partition's trigger of that name), which
+-- pg_event_trigger_ddl_commands() does not report: the clones, found through tgparentid,
+-- are checked with their own tables' owners (attack19 H3: the owner of a parent replaced
+-- the guard of a partition it had only the TRIGGER privilege on).
 CREATE FUNCTION @extschema@.flakeid_guard_ddl()
 RETURNS event_trigger
 LANGUAGE plpgsql
@@ -628,12 +633,16 @@ BEGIN
        AND dep.deptype = 'e' AND p.proname = 'flakeid_guard_trigger' AND p.pronargs = 0
        AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid');
     FOR r IN
+        WITH RECURSIVE made(oid) AS (
+            SELECT d.objid FROM pg_event_trigger_ddl_commands() AS d
+             WHERE d.classid = 'pg_trigger'::regclass
+            UNION
+            SELECT clone.oid FROM pg_trigger clone JOIN made ON clone.tgparentid = made.oid)
         SELECT t.tgrelid::regclass AS rel, t.tgname, c.relowner::regrole AS owner
-          FROM pg_event_trigger_ddl_commands() AS d
-          JOIN pg_trigger t ON t.oid = d.objid
+          FROM made
+          JOIN pg_trigger t ON t.oid = made.oid
           JOIN pg_class c ON c.oid = t.tgrelid
-         WHERE d.classid = 'pg_trigger'::regclass
-           AND (t.tgname = 'flakeid_guard' OR t.tgfoid = guard_fn)
+         WHERE (t.tgname = 'flakeid_guard' OR t.tgfoid = guard_fn)
            AND NOT pg_has_role(c.relowner, 'USAGE')
     LOOP
         RAISE EXCEPTION 'only the owner of table % can make or replace its replication guard (trigger %)',
@@ -655,21 +664,27 @@ CREATE EVENT TRIGGER flakeid_guard_ddl ON ddl_command_end
 -- Every table the guard is on, or was on: each trigger named flakeid_guard or running
 -- flakeid_guard_trigger() (bound here by OID), its key column and tgenabled, and whether
 -- it guards (the extension's function, BEFORE INSERT OR UPDATE FOR EACH ROW, fired in apply
--- workers: ENABLE ALWAYS, or ENABLE REPLICA);
+-- workers: ENABLE ALWAYS, or ENABLE REPLICA; with no WHEN condition and no UPDATE OF column
+-- list, which would let rows pass the trigger unchecked: attack19 H4);
 -- and each table that rows bound a node from (first_table of the bindings) but that has no
 -- such trigger now ('gone'). The table's owner can weaken its guard (ALTER TABLE ... ENABLE
 -- TRIGGER makes it ENABLE ORIGIN, DISABLE TRIGGER, DROP TRIGGER): this shows it.
 CREATE VIEW @extschema@.flakeid_guarded_tables AS
 SELECT t.tgrelid::pg_catalog.regclass AS relation,
        CASE WHEN t.tgnargs OPERATOR(pg_catalog.=) 1
-            THEN pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), '\000', 1)::name
+            THEN pg_catalog.convert_from(
+                   pg_catalog.substr(t.tgargs, 1,
+                                     pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1),
+                   pg_catalog.getdatabaseencoding())::name
        END AS key_column,
        CASE t.tgenabled WHEN 'A' THEN 'always' WHEN 'O' THEN 'origin' WHEN 'R' THEN 'replica'
                         WHEN 'D' THEN 'disabled' END AS enabled,
        ((t.tgenabled OPERATOR(pg_catalog.=) 'A' OR t.tgenabled OPERATOR(pg_catalog.=) 'R')
         AND t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure
         AND t.tgtype OPERATOR(pg_catalog.=) 23   -- ROW | BEFORE | INSERT | UPDATE
-        AND t.tgnargs OPERATOR(pg_catalog.=) 1) AS guarding
+        AND t.tgnargs OPERATOR(pg_catalog.=) 1
+        AND t.tgqual IS NULL                     -- no WHEN condition
+        AND pg_catalog.cardinality(t.tgattr) OPERATOR(pg_catalog.=) 0) AS guarding  -- no UPDATE OF
   FROM pg_catalog.pg_trigger t
  WHERE t.tgname OPERATOR(pg_catalog.=) 'flakeid_guard'
     OR t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure

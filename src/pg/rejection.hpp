@@ -20,6 +20,8 @@ enum class RejectionKind : unsigned char {
   kContext,      // it was set where the setting cannot be set (SET of a server setting)
   kLost,         // PostgreSQL applied none of the values set before (a parallel operation)
   kUnknownName,  // a flakeid.* name that is no flakeid setting
+  kNotInForce,   // stored with ALTER DATABASE / ROLE ... SET, valid, and not in force in
+                 // this session: stored after it started, or refused when it started
 };
 
 // One refused value. Plain fixed-size text: it is kept as a setting's GUC "extra", copied

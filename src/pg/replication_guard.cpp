@@ -20,10 +20,13 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "common/hashfn.h"
 #include "nodes/execnodes.h"
 #include "replication/origin.h"
+#include "replication/worker_internal.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -202,19 +205,36 @@ RepOriginId origin_identity(RepOriginId origin) {
   return identity;
 }
 
+// A name as errors print it: always between double quotes, a double quote in it doubled,
+// so that a name (a key column, an origin) cannot end the quotes and read as more of the
+// message, or as SQL in a hint (attack19 H5). Plain names print as PostgreSQL prints them,
+// "id" (palloc'd).
+char* quoted_name(const char* name) {
+  StringInfoData text;
+  initStringInfo(&text);
+  appendStringInfoChar(&text, '"');
+  for (const char* c = name; *c != '\0'; ++c) {
+    if (*c == '"') appendStringInfoChar(&text, '"');
+    appendStringInfoChar(&text, *c);
+  }
+  appendStringInfoChar(&text, '"');
+  return text.data;
+}
+
 // How an error names an origin: 'subscription "s" (replication origin "pg_1")', or the
 // origin alone when no subscription of this database owns it (palloc'd).
 char* origin_label(const char* origin, const char* recorded_subscription) {
   if (origin == nullptr) return pstrdup("a replication origin that no longer exists");
   const char* subscription = subscription_of_origin(origin);
   if (subscription != nullptr) {
-    return psprintf("subscription \"%s\" (replication origin \"%s\")", subscription, origin);
+    return psprintf("subscription %s (replication origin %s)", quoted_name(subscription),
+                    quoted_name(origin));
   }
   if (recorded_subscription != nullptr) {
-    return psprintf("replication origin \"%s\" (of subscription \"%s\", since dropped)", origin,
-                    recorded_subscription);
+    return psprintf("replication origin %s (of subscription %s, since dropped)",
+                    quoted_name(origin), quoted_name(recorded_subscription));
   }
-  return psprintf("replication origin \"%s\"", origin);
+  return psprintf("replication origin %s", quoted_name(origin));
 }
 
 // The binding table: the extension's own member named flakeid_guard_binding in the schema
@@ -366,13 +386,14 @@ void insert_binding(Relation rel, Datum* values, bool* nulls) {
     if (info->ii_Expressions != NIL || info->ii_Predicate != NIL ||
         info->ii_ExclusionOps != nullptr ||
         !indexes->ri_IndexRelationDescs[i]->rd_index->indimmediate) {
-      ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                      errmsg("flakeid's binding table %s has an index the guard cannot keep",
-                             kBindingTable),
-                      errdetail("Index \"%s\" is on an expression, partial, an exclusion "
-                                "constraint or deferrable.",
-                                RelationGetRelationName(indexes->ri_IndexRelationDescs[i])),
-                      errhint("Drop that index: the guard writes plain indexes only.")));
+      ereport(
+          ERROR,
+          (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+           errmsg("flakeid's binding table %s has an index the guard cannot keep", kBindingTable),
+           errdetail("Index %s is on an expression, partial, an exclusion "
+                     "constraint or deferrable.",
+                     quoted_name(RelationGetRelationName(indexes->ri_IndexRelationDescs[i]))),
+           errhint("Drop that index: the guard writes plain indexes only.")));
     }
   }
   HeapTuple row = heap_form_tuple(RelationGetDescr(rel), values, nulls);
@@ -380,12 +401,66 @@ void insert_binding(Relation rel, Datum* values, bool* nulls) {
   CatalogCloseIndexes(indexes);
 }
 
-// Reads the binding of a node, or binds it to `origin` when it has none. Two apply workers
-// may bind one node at once: each takes a lock of its own on the node first (an object lock
-// keyed by the binding table and a hash of the node, held to the end of the transaction),
-// so the second waits for the first to end and then reads the first one's binding.
-Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, const char* origin,
-                     const char* table) {
+// The node of an ID as text, "datacenter D, machine M".
+char* node_text(const BindingKey& key) {
+  return psprintf("datacenter %u, machine %u", key.datacenter, key.machine);
+}
+
+// The role on whose authority a row of the origin `identity` binds a node: the owner of the
+// subscription when this process is a logical replication worker of the subscription whose
+// origin it is (on 16 and later the worker runs a table's triggers as the table's owner, so
+// the current user would be that owner), else the role running the statement. A role that
+// merely set up an origin with pg_replication_origin_session_setup() is that role.
+Oid binding_authority(RepOriginId identity) {
+  if (MyLogicalRepWorker != nullptr && OidIsValid(MyLogicalRepWorker->subid)) {
+    const Oid subscription = MyLogicalRepWorker->subid;
+    if (replorigin_by_name(psprintf("pg_%u", subscription), true) == identity) {
+      HeapTuple tuple = SearchSysCache1(SUBSCRIPTIONOID, ObjectIdGetDatum(subscription));
+      if (HeapTupleIsValid(tuple)) {
+        const Oid owner = reinterpret_cast<Form_pg_subscription>(GETSTRUCT(tuple))->subowner;
+        ReleaseSysCache(tuple);
+        return owner;
+      }
+    }
+  }
+  return GetUserId();
+}
+
+// Raises FL013 for a row of a node no origin has brought yet, from a writer that may not
+// bind it: a binding decides whose rows every guarded table of the database refuses, so only
+// a role trusted with the binding table (one that may INSERT into it) makes one (attack19 H1:
+// a role with only the origin functions bound any node through a TEMP table of its own).
+[[noreturn]] void report_not_binder(const BindingKey& key, int64 id, const char* table,
+                                    const char* origin, Oid role_id, Oid relid) {
+  const char* binding =
+      quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), kBindingTable);
+  const char* role = GetUserNameFromId(role_id, false);
+  ereport(ERROR,
+          (errcode(ERRCODE_FLAKEID_NODE_CLASH),
+           errmsg("flakeid guard: node (%s) arrives from %s, which may not bind it: role %s "
+                  "may not insert into %s",
+                  node_text(key), origin_label(origin, nullptr), quoted_name(role), binding),
+           errdetail("The key %" PRId64
+                     " of a row for table %s was made by node (%s) under layout %s, which no "
+                     "replication origin has brought to this database yet. The first origin "
+                     "that brings a node is bound to it for every guarded table, so only a "
+                     "role trusted with %s binds one: the owner of the subscription whose "
+                     "apply worker writes the row, or the role of a session that set up the "
+                     "origin itself. No row of this transaction is applied.",
+                     id, table, node_text(key), layout_text_of(key), binding),
+           errhint("Replicate through a subscription owned by a superuser, or trust role %s "
+                   "with the bindings: GRANT INSERT ON %s TO %s.",
+                   quoted_name(role), binding, quote_identifier(role))));
+  pg_unreachable();
+}
+
+// Reads the binding of a node, or binds it to `origin` when it has none and the writer may
+// (binding_authority()); refuses the row otherwise. Two apply workers may bind one node at
+// once: each takes a lock of its own on the node first (an object lock keyed by the binding
+// table and a hash of the node, held to the end of the transaction), so the second waits for
+// the first to end and then reads the first one's binding.
+Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, int64 id, RepOriginId identity,
+                     const char* origin, const char* table) {
   const Oid relid = binding_table(fcinfo);
   Relation rel = table_open(relid, RowExclusiveLock);
   const BindingColumns columns = binding_columns(rel);
@@ -398,6 +473,10 @@ Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, const char*
     binding = find_binding(rel, index, columns, layout, key);
   }
   if (!binding.found) {
+    const Oid role = binding_authority(identity);
+    if (pg_class_aclcheck(relid, role, ACL_INSERT) != ACLCHECK_OK) {
+      report_not_binder(key, id, table, origin, role, relid);
+    }
     const int natts = RelationGetDescr(rel)->natts;
     Datum* values = static_cast<Datum*>(palloc0(sizeof(Datum) * natts));
     bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts));
@@ -422,11 +501,6 @@ Binding read_or_bind(FunctionCallInfo fcinfo, const BindingKey& key, const char*
   table_close(rel, NoLock);  // the lock is kept to the end of the transaction
   guard_binding_relid = relid;
   return binding;
-}
-
-// The node of an ID as text, "datacenter D, machine M".
-char* node_text(const BindingKey& key) {
-  return psprintf("datacenter %u, machine %u", key.datacenter, key.machine);
 }
 
 // Raises FL013 for a row whose node is bound to another origin than the one it came from.
@@ -527,10 +601,10 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
             (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
              errmsg("flakeid guard: the guard of table %s no longer checks replicated rows",
                     table_name(data->tg_relation)),
-             errdetail("Its trigger \"%s\" is enabled for local writes only (ENABLE ORIGIN): "
+             errdetail("Its trigger %s is enabled for local writes only (ENABLE ORIGIN): "
                        "apply workers write without it. flakeid_guard() installs it ENABLE "
                        "ALWAYS.",
-                       data->tg_trigger->tgname),
+                       quoted_name(data->tg_trigger->tgname)),
              errhint("Install the guard again: SELECT flakeid_guard(regclass %s, name %s), or "
                      "ALTER TABLE %s ENABLE ALWAYS TRIGGER %s.",
                      quote_literal_cstr(table_name(data->tg_relation)),
@@ -549,15 +623,16 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
   const int attnum = SPI_fnumber(desc, column);
   if (attnum <= 0 || TupleDescAttr(desc, attnum - 1)->attisdropped) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                    errmsg("flakeid guard: table %s has no column \"%s\"", table_name(rel), column),
+                    errmsg("flakeid guard: table %s has no column %s", table_name(rel),
+                           quoted_name(column)),
                     errhint("Install the guard again with the key column: SELECT "
                             "flakeid_guard(regclass %s, name 'key_column').",
                             quote_literal_cstr(table_name(rel)))));
   }
   if (TupleDescAttr(desc, attnum - 1)->atttypid != INT8OID) {
     ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                    errmsg("flakeid guard: column \"%s\" of table %s is not a bigint", column,
-                           table_name(rel)),
+                    errmsg("flakeid guard: column %s of table %s is not a bigint",
+                           quoted_name(column), table_name(rel)),
                     errhint("The guard reads flakeid keys, which are bigint.")));
   }
   bool null = false;
@@ -629,7 +704,7 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
   const char* name = origin_name(identity);
   if (name == nullptr) elog(ERROR, "flakeid guard: replication origin %u has no name", identity);
   const char* table = table_name(rel);
-  const Binding bound = read_or_bind(fcinfo, key, name, table);
+  const Binding bound = read_or_bind(fcinfo, key, id, identity, name, table);
   const RepOriginId bound_origin = replorigin_by_name(bound.origin, true);
   // The callbacks may have run during the read: take the cache afresh.
   entry = static_cast<BindingEntry*>(hash_search(guard_cache_get(), &key, HASH_ENTER, &found));

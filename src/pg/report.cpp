@@ -365,6 +365,13 @@ void describe_fix(const Rejection& r, char* out, std::size_t size) {
                "Start a new session, and load flakeid before parallel queries: LOAD 'flakeid', or "
                "add it to session_preload_libraries or shared_preload_libraries.");
       return;
+    case RejectionKind::kNotInForce:
+      snprintf(out, size,
+               "Start a new session, which applies it (if it is refused again, a superuser can "
+               "store it anew: ALTER DATABASE or ALTER ROLE ... SET %s); in this session, a "
+               "superuser may SET %s.",
+               name, name);
+      return;
     case RejectionKind::kUnknownName:
       snprintf(out, size,
                "Correct or remove %s where it was set%s. The settings are flakeid.layout, "
@@ -450,6 +457,16 @@ void report_rejected_setting(int elevel, const Rejection& rejection) {
                        errdetail("%s It was set %s. flakeid makes and reads no IDs under "
                                  "settings other than the ones asked for.",
                                  r.reason, origin),
+                       errhint("%s", fix)));
+      return;
+    case RejectionKind::kNotInForce:
+      ereport(elevel, (errcode(ERRCODE_FLAKEID_REJECTED_SETTING),
+                       errmsg("the value \"%s\" of %s, stored %s, is not in force in this "
+                              "session",
+                              r.value, r.setting, origin),
+                       errdetail("%s flakeid makes and reads no IDs under settings other than "
+                                 "the ones asked for.",
+                                 r.reason),
                        errhint("%s", fix)));
       return;
     case RejectionKind::kUnknownName:

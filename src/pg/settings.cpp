@@ -381,8 +381,15 @@ void check_stored_settings() {
       rejection.kind = RejectionKind::kContext;
       set_server_setting_reason(&rejection, spec.name);
     } else if (spec.accepts(spec, stored.value, rejection.reason, sizeof(rejection.reason))) {
-      rejection.kind = RejectionKind::kLost;
-      set_field(rejection.reason, "PostgreSQL did not apply it when the session started.");
+      // A valid value: stored after this session started (PostgreSQL applies stored values
+      // only then: attack19 S1 found this called "set before flakeid was loaded" in the
+      // session that ran ALTER DATABASE ... SET), or refused then for the role that stored
+      // it. The catalog does not tell which; both refuse, with both causes named.
+      rejection.kind = RejectionKind::kNotInForce;
+      set_field(rejection.reason,
+                "PostgreSQL applies stored values when a session starts: this session started "
+                "before it was stored, or PostgreSQL refused it then (stored while flakeid was "
+                "not loaded, by a role that may not set it).");
     }
     stored_refusals.rejection[stored_refusals.count] = rejection;
     stored_refusals.setting[stored_refusals.count++] = s;

@@ -253,6 +253,28 @@ $node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.layout = 'twi
 $node->safe_psql('postgres', "ALTER ROLE $role IN DATABASE postgres RESET ALL");
 ($out) = session($node, $role, "SELECT 'ID ' || flakeid_next();");
 like($out, qr/ID \d+/, "with the role's setting removed, the role makes IDs");
+
+# A value stored while a session runs (attack19 S1): PostgreSQL applies stored values when a
+# session starts, so the session that stores one (or any session already open) does not have
+# it in force. flakeid refuses there (the session would make IDs under another layout than
+# the database's), and says why: not "set before flakeid was loaded" (flakeid is preloaded).
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET ALL');
+($out, $err) = session($node, 'postgres', qq{ALTER DATABASE postgres SET flakeid.layout = 'twitter';
+SELECT 'LAYOUT ' || layout FROM flakeid_capacity();
+SET flakeid.layout = 'twitter';
+SELECT 'SET ' || layout FROM flakeid_capacity();});
+note "a value stored in this session: $out $err";
+unlike($out, qr/^LAYOUT/m, 'a value stored after the session started: refused');
+like($err,
+	qr/ERROR:  FL010: the value "twitter" of flakeid\.layout, stored with ALTER DATABASE \.\.\. SET, is not in force in this session/,
+	'the error says the stored value is not in force in this session');
+like($err, qr/DETAIL:  PostgreSQL applies stored values when a session starts/,
+	'and why');
+unlike($err, qr/set before flakeid was loaded/, 'not "set before flakeid was loaded"');
+like($out, qr/^SET twitter$/m, 'a SET in the session replaces it');
+($out) = session($node, 'postgres', "SELECT 'LAYOUT ' || layout FROM flakeid_capacity();");
+like($out, qr/^LAYOUT twitter$/m, 'a new session has it in force');
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET ALL');
 $node->stop;
 
 done_testing();

@@ -411,6 +411,19 @@ for my $db (sort keys %from)
 		  FOR EACH ROW EXECUTE FUNCTION public_old.flakeid_guard_trigger('id');
 		ALTER TABLE dbo_first.mine ENABLE ALWAYS TRIGGER flakeid_guard;
 	}, 'dbo');
+	# Not trusted with the bindings, dbo binds nothing (attack19 H1): its first row is
+	# refused, and the refusal runs no decoy either.
+	($ret, $out, $err) = run_as(
+		$db,
+		"SET search_path = dbo_first, pg_catalog;
+		 SELECT pg_catalog.pg_replication_origin_session_setup('dbo_origin');
+		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 2, 1) . ");",
+		'dbo');
+	is(decoys_in($err), '', "$db: attack 3: the guard's refusal runs no decoy of dbo's");
+	like($err, qr/ERROR:  flakeid guard: node \(datacenter 1, machine 2\) arrives from replication origin "dbo_origin", which may not bind it: role "dbo" may not insert into public_old\.flakeid_guard_binding/,
+		"$db: attack 3: dbo, not trusted with the bindings, binds nothing (FL013)");
+	# Granted the binding table, dbo's rows bind: the guard writes them with no decoy run.
+	$node->safe_psql($db, 'GRANT INSERT ON public_old.flakeid_guard_binding TO dbo');
 	($ret, $out, $err) = run_as(
 		$db,
 		"SET search_path = dbo_first, pg_catalog;
@@ -427,6 +440,7 @@ for my $db (sort keys %from)
 	like($err, qr/ERROR:  flakeid guard: node \(datacenter 1, machine 2\) arrives from replication origin "other_origin" but is bound to replication origin "dbo_origin"/,
 		"$db: attack 3: a row of node (1, 2) from another origin is still refused (FL013)");
 	is(dbo_is_superuser(), 'f', "$db: attack 3: dbo is no superuser");
+	$node->safe_psql($db, 'REVOKE INSERT ON public_old.flakeid_guard_binding FROM dbo');
 	$node->safe_psql('postgres', 'ALTER ROLE dbo NOSUPERUSER');
 	is(run_as_value($db, 'SELECT pg_catalog.count(*) FROM dbo_log.ran WHERE by_role OPERATOR(pg_catalog.<>) \'dbo\''),
 		'0', "$db: the decoys' log has no row of a superuser's");
