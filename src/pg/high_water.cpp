@@ -89,19 +89,16 @@ Oid find_sequence() {
 // directory has others), and the label of the base backup it last started from.
 //
 // Why the label: the file is not in the WAL, so it speaks for the IDs in the WAL only when
-// it was written after them or by the server that wrote them, as it went. A base backup
-// copies the file at some moment of the copy, and the WAL it brings runs on to the
-// backup's end and beyond (IDs of seconds later, each database's mark among them); put
-// back into the same directory (same inode) and started without recovery.signal (same
-// timeline), the copy matches every other field. But a server starts from a base backup
-// only through its backup_label, which the startup process renames to backup_label.old
-// (durably, removing any older one) before it replays a record, on every version flakeid
-// supports: so after that start, and until the next one from a backup, backup_label.old
-// holds that backup's label. Its start WAL location and time are this backup's alone, so
-// no file written before the backup began, or copied into it, records its checksum (the
-// server that wrote a copied file had started, if from a backup at all, from an earlier
-// one). A file records it only once the server started from the backup has written it
-// (node_floor.cpp does, after reading the marks of every database).
+// it was written after them or by the server that wrote them, as it went. node_floor.cpp
+// trusts it alone only after a start that replayed no WAL (the signal it relies on). The
+// label covers one more case: a server started from a base backup (through its
+// backup_label, which the startup process renames to backup_label.old before it replays a
+// record), stopped cleanly before its first ID and started again replays nothing; its
+// backup_label.old still holds that backup's label, whose start WAL location and time are
+// this backup's alone, so the copied file, written before the backup began or copied into
+// it, does not record its checksum. A file records it only once the server started from
+// the backup has written it (node_floor.cpp does, after reading the marks of every
+// database). A deleted backup_label.old reads as none: then only the replay tells.
 MarkRecord this_server(std::int64_t mark_ms) {
   MarkRecord me;
   me.restore = restore_label_checksum();

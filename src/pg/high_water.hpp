@@ -41,10 +41,11 @@ std::int64_t high_water_read();
 // The server's mark file as found in the data directory.
 struct ServerMark {
   std::int64_t mark_ms = 0;  // 0 when there is no file
-  // Whether this server wrote it: it names this server's system identifier, timeline, data
-  // directory and the base backup it last started from. A file copied with the data
-  // directory (a base backup, a standby; restored into the same directory too), or left
-  // from before a promotion, does not; nor does one of an older format.
+  // Whether it names this server: its system identifier, timeline, data directory and the
+  // base backup it last started from. A file copied with the data directory into another
+  // one, or left from before a promotion, does not; nor does one of an older format. A
+  // copy put back into the same directory may (its backup_label.old deleted): node_floor.cpp
+  // trusts the file alone only after a start that replayed no WAL.
   bool this_server = false;
 };
 

@@ -80,14 +80,14 @@ bool database_exists(Oid database) {
 
 // Raises the error of a database whose mark could not be read.
 [[noreturn]] void report_unreadable(const char* name, const char* why, const char* hint) {
-  ereport(ERROR,
-          (errcode(ERRCODE_FLAKEID_MARK_UNREADABLE),
-           errmsg("flakeid could not read the high-water mark of database \"%s\"", name),
-           errdetail("%s After a promotion, a recovery from a backup, or without a mark file "
-                     "of this server's own, flakeid resumes above the marks of every "
-                     "database, and makes no ID until it has read them all.",
-                     why),
-           errhint("%s", hint)));
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_MARK_UNREADABLE),
+                  errmsg("flakeid could not read the high-water mark of database \"%s\"", name),
+                  errdetail("%s After a start that replayed WAL (a crash, a promotion, a recovery "
+                            "from a backup), or without a mark file of this server's own, flakeid "
+                            "resumes above the marks of every database, and makes no ID until it "
+                            "has read them all.",
+                            why),
+                  errhint("%s", hint)));
   pg_unreachable();
 }
 
