@@ -1,5 +1,6 @@
 -- 10_upgrade: the upgrade path from the first version, through the real update scripts
--- flakeid--1.0--1.1.sql, flakeid--1.1--1.2.sql and flakeid--1.2--1.3.sql, and DROP
+-- flakeid--1.0--1.1.sql, flakeid--1.1--1.2.sql, flakeid--1.2--1.3.sql and
+-- flakeid--1.3--1.4.sql, and DROP
 -- EXTENSION / CREATE EXTENSION again.
 DROP EXTENSION flakeid;
 CREATE EXTENSION flakeid VERSION '1.0';
@@ -35,10 +36,29 @@ SELECT bool_and(clock_lead >= interval '0') AS has_clock_lead FROM flakeid_statu
 SELECT count(*) AS members FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flakeid');
+-- 1.3's flakeid_adopt() and flakeid_guard() are PL/pgSQL that named the extension's
+-- functions by their schema's name; flakeid_guard_forget() ran with the caller's rights.
+ALTER EXTENSION flakeid UPDATE TO '1.3';
+SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
+SELECT p.proname, l.lanname, p.prosqlbody IS NOT NULL AS bound_at_creation,
+       p.prosecdef AS security_definer
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.proname IN ('flakeid_adopt', 'flakeid_guard', 'flakeid_guard_forget')
+ORDER BY p.proname;
 -- The newest version: the members an upgrade leaves are kept by name, to be compared with
 -- a fresh install below.
 ALTER EXTENSION flakeid UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'flakeid';
+-- 1.4: the entry points are SQL-standard bodies, bound by OID when the script ran; the
+-- checks in PL/pgSQL helpers; flakeid_guard_forget() runs as the extension's owner; an
+-- event trigger keeps the guard's trigger its table owner's.
+SELECT p.proname, l.lanname, p.prosqlbody IS NOT NULL AS bound_at_creation,
+       p.prosecdef AS security_definer, p.proconfig
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.proname IN ('flakeid_adopt', 'flakeid_adopt_checked', 'flakeid_guard',
+                    'flakeid_guard_checked', 'flakeid_guard_forget', 'flakeid_guard_ddl')
+ORDER BY p.proname;
+SELECT evtname, evtevent, evttags, evtenabled FROM pg_event_trigger;
 CREATE TEMP TABLE upgraded_members AS
 SELECT pg_describe_object(classid, objid, 0) AS member FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'

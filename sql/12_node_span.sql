@@ -63,6 +63,11 @@ SELECT flakeid_node(NULL) IS NULL AS node_null, flakeid_node(NULL, 'twitter') IS
 SELECT * FROM pg_temp.try($$SELECT flakeid_node(-1)$$);
 SELECT * FROM pg_temp.try($$SELECT flakeid_node(-9223372036854775808, 'twitter')$$);
 SELECT * FROM pg_temp.try($$SELECT flakeid_node(9223372036854775807, '31,16,16,0')$$);
+-- The layout decides, not the ID: under 62 node bits even the keys of small nodes (node 1,
+-- node 2^31 - 1) are refused, so a router under such a layout fails on its first key, not
+-- only once a node past 2^31 - 1 makes keys (issue 19, item 8).
+SELECT * FROM pg_temp.try($$SELECT flakeid_node(1, '1,31,31,0')$$);
+SELECT * FROM pg_temp.try($$SELECT flakeid_node(2147483647, '1,31,31,0')$$);
 SELECT * FROM pg_temp.try($$SELECT flakeid_node(1, 'nosuch')$$);
 SELECT * FROM pg_temp.try($$SELECT flakeid_node(1, 'twitter', -1)$$);
 

@@ -205,3 +205,58 @@ RESET :force_parallel;
 SELECT (extract(epoch FROM timestamp_in_plpgsql(4194463749)) * 1000)::bigint AS unix_ms;
 DROP FUNCTION timestamp_in_plpgsql(bigint);
 DROP FUNCTION next_minimal();
+
+-- ---- more rejected values than flakeid used to have room for (issue 19, item 7) --------
+-- 70 nested savepoints, each with SET LOCAL of an invalid layout, before flakeid loads:
+-- every one is held as rejected where PostgreSQL keeps it, none is dropped for the
+-- default, and after ROLLBACK TO the refusal names the value in force there.
+\c
+SET client_min_messages = error;
+BEGIN;
+SELECT format('SAVEPOINT s%s; SET LOCAL flakeid.layout = %L', g, 'bogus' || g)
+FROM generate_series(1, 70) g \gexec
+SELECT flakeid_next();
+ROLLBACK TO s10;
+SHOW flakeid.layout;
+SELECT flakeid_next();
+ROLLBACK TO s3;
+SHOW flakeid.layout;
+SELECT flakeid_next();
+ROLLBACK TO s1;
+SHOW flakeid.layout;
+SELECT flakeid_next() > 0 AS nothing_set_before_s1;
+ROLLBACK;
+SELECT flakeid_next() > 0 AS after_rollback;
+-- The same for an enum setting, whose markers are options of their own: 12 values.
+\c
+SET client_min_messages = error;
+BEGIN;
+SELECT format('SAVEPOINT s%s; SET LOCAL flakeid.clock_policy = %L', g, 'wait' || g)
+FROM generate_series(1, 12) g \gexec
+SELECT flakeid_next();
+ROLLBACK TO s5;
+SELECT flakeid_next();
+ROLLBACK TO s1;
+SELECT flakeid_next() > 0 AS nothing_set_before_s1;
+ROLLBACK;
+
+-- ---- the replication guard reads the layout and node ids: it refuses too -----------------
+-- The database's layout is twitter; a session's invalid SET before flakeid loads is in
+-- force: a replicated row is refused (FL010), not bound under the database's twitter.
+ALTER DATABASE contrib_regression SET flakeid.layout = 'twitter';
+\c
+CREATE TABLE guarded (id bigint);
+SELECT flakeid_guard('guarded');
+SELECT pg_replication_origin_create('regress_rejected') > 0 AS origin;
+\c
+SET client_min_messages = error;
+SET flakeid.layout = 'bogus';
+SELECT pg_replication_origin_session_setup('regress_rejected');
+INSERT INTO guarded VALUES ((1000::bigint << 22) | (1 << 17) | (1 << 12));
+SELECT pg_replication_origin_session_reset();
+SELECT count(*) AS bindings FROM flakeid_guard_binding;
+\c
+DROP TABLE guarded;
+SELECT pg_replication_origin_drop('regress_rejected');
+ALTER DATABASE contrib_regression RESET flakeid.layout;
+TRUNCATE flakeid_guard_binding;

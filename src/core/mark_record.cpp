@@ -9,6 +9,8 @@ constexpr char kHex[] = "0123456789ABCDEF";
 constexpr std::size_t kChecksummed = kMarkTextLength - 9;  // all before the checksum field
 constexpr std::size_t kLegacy11Length = 21;                // "%020lld\n"
 constexpr std::size_t kLegacyIdentityLength = 85;          // format 3 without version, sum
+constexpr std::size_t kFormat3Length = 96;                 // format 4 without the restore
+constexpr std::size_t kIdentityAt = 23;                    // after "<mark> <format> "
 constexpr std::size_t kMaxFormatDigits = 4;
 
 // Writes `value` as `width` decimal digits, zero-padded, ending before `end`.
@@ -110,6 +112,8 @@ std::size_t format_mark(const MarkRecord& record, MarkChecksum checksum, char* o
   *at++ = ' ';
   put_hex(record.inode, 16, at += 16);
   *at++ = ' ';
+  put_hex(record.restore, 8, at += 8);
+  *at++ = ' ';
   put_hex(checksum(out, kChecksummed), 8, at += 8);
   *at++ = '\n';
   return static_cast<std::size_t>(at - out);
@@ -139,15 +143,23 @@ MarkText parse_mark(std::string_view text, MarkChecksum checksum) noexcept {
     out.format = format;
     return out;
   }
-  if (format != kMarkFormat || digits != 1) return damaged(MarkDamage::kNoFormat);
-  if (text.size() != kMarkTextLength) return damaged(MarkDamage::kLength);
-  std::uint64_t sum = 0;
-  if (!get_identity(text, 23, ' ', &out.record) || !get_hex(text, kChecksummed, 8, &sum) ||
-      text[kMarkTextLength - 1] != '\n') {
-    return damaged(MarkDamage::kField);
+  if ((format != kMarkFormat && format != 3) || digits != 1) {
+    return damaged(MarkDamage::kNoFormat);
   }
-  if (sum != checksum(text.data(), kChecksummed)) return damaged(MarkDamage::kChecksum);
-  out.kind = MarkText::Kind::kCurrent;
+  // Format 3 is format 4 without the restore field.
+  const std::size_t length = format == 3 ? kFormat3Length : kMarkTextLength;
+  const std::size_t summed = length - 9;
+  if (text.size() != length) return damaged(MarkDamage::kLength);
+  std::uint64_t restore = 0;
+  std::uint64_t sum = 0;
+  const bool fields = get_identity(text, kIdentityAt, ' ', &out.record) &&
+                      (format == 3 || (get_hex(text, kIdentityAt + 64, 8, &restore) &&
+                                       text[kIdentityAt + 72] == ' ')) &&
+                      get_hex(text, summed, 8, &sum) && text[length - 1] == '\n';
+  if (!fields) return damaged(MarkDamage::kField);
+  if (sum != checksum(text.data(), summed)) return damaged(MarkDamage::kChecksum);
+  out.record.restore = static_cast<std::uint32_t>(restore);
+  out.kind = format == 3 ? MarkText::Kind::kLegacy : MarkText::Kind::kCurrent;
   out.has_identity = true;
   return out;
 }

@@ -75,7 +75,10 @@ Datum timestamp_with(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_decode, flakeid::pg::decode_current)
-FLAKEID_SQL_FUNCTION(flakeid_decode_with, flakeid::pg::decode_with)
-FLAKEID_SQL_FUNCTION(flakeid_timestamp, flakeid::pg::timestamp_current)
-FLAKEID_SQL_FUNCTION(flakeid_timestamp_with, flakeid::pg::timestamp_with)
+FLAKEID_SQL_FUNCTION(flakeid_decode, flakeid::pg::decode_current, returns(RECORDOID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_decode_with, flakeid::pg::decode_with,
+                     returns(RECORDOID, INT8OID, TEXTOID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_timestamp, flakeid::pg::timestamp_current,
+                     returns(TIMESTAMPTZOID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_timestamp_with, flakeid::pg::timestamp_with,
+                     returns(TIMESTAMPTZOID, INT8OID, TEXTOID, INT8OID))

@@ -293,5 +293,5 @@ void generator_publish_clock_lead() {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_next, flakeid::pg::next)
-FLAKEID_SQL_FUNCTION(flakeid_next_ids, flakeid::pg::next_ids)
+FLAKEID_SQL_FUNCTION(flakeid_next, flakeid::pg::next, returns(INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_next_ids, flakeid::pg::next_ids, returns_set(INT8OID, INT4OID))

@@ -1,4 +1,5 @@
-// The guard every SQL-callable function goes through. C++ exceptions must not unwind into
+// The guard every SQL-callable function goes through. It checks the function's SQL
+// declaration first (declaration.hpp). C++ exceptions must not unwind into
 // PostgreSQL, and PostgreSQL's errors (longjmp) must not unwind C++ objects: the body runs
 // inside try, any exception is caught and reported with ereport only after the catch
 // block has ended. Bodies may raise PostgreSQL errors themselves only where no C++ object
@@ -6,6 +7,7 @@
 // FLAKEID_NO_DESTRUCTOR check, so the compiler holds that rule.
 #pragma once
 
+#include "pg/declaration.hpp"
 #include "pg/postgres.hpp"
 
 #include <exception>
@@ -20,10 +22,15 @@
 
 namespace flakeid::pg {
 
-// Runs `body(fcinfo)`; an escaping C++ exception becomes an internal PostgreSQL error.
+// Runs `body(fcinfo)` once the function's declaration is known to be `declared` (the
+// library's `symbol`); an escaping C++ exception becomes an internal PostgreSQL error.
 // noexcept: PostgreSQL calls it (through the entry point below), and nothing escapes it.
 template <typename Body>
-Datum guarded(Body body, FunctionCallInfo fcinfo) noexcept {
+Datum guarded(Body body, FunctionCallInfo fcinfo, const char* symbol,
+              const Declared& declared) noexcept {
+  if (unlikely(!declaration_checked(fcinfo, declared))) {
+    check_declaration(fcinfo, symbol, declared);
+  }
   // The message must outlive the exception object, and nothing that can raise a
   // PostgreSQL error may run inside the catch block: copy it into a static buffer.
   static char what[256];
@@ -40,11 +47,14 @@ Datum guarded(Body body, FunctionCallInfo fcinfo) noexcept {
 
 }  // namespace flakeid::pg
 
-// Defines the extern "C" entry point `name` and its V1 info for a body in namespace scope.
-#define FLAKEID_SQL_FUNCTION(name, body)       \
-  extern "C" {                                 \
-  PG_FUNCTION_INFO_V1(name);                   \
-  Datum name(PG_FUNCTION_ARGS) {               \
-    return flakeid::pg::guarded(body, fcinfo); \
-  }                                            \
+// Defines the extern "C" entry point `name` and its V1 info for a body in namespace scope,
+// declared in SQL as `declared` says (flakeid::pg::returns(...), returns_set(...) or
+// kTriggerFunction).
+#define FLAKEID_SQL_FUNCTION(name, body, declared)                            \
+  extern "C" {                                                                \
+  PG_FUNCTION_INFO_V1(name);                                                  \
+  Datum name(PG_FUNCTION_ARGS) {                                              \
+    static constexpr flakeid::pg::Declared kDeclared = flakeid::pg::declared; \
+    return flakeid::pg::guarded(body, fcinfo, #name, kDeclared);              \
+  }                                                                           \
   }

@@ -18,6 +18,7 @@ extern "C" {
 #include "access/table.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
@@ -58,11 +59,17 @@ Oid extension_schema(Oid extension) {
 }
 
 // The OID of this database's high-water sequence as the catalogs show it now; InvalidOid
-// when the extension or the sequence is missing.
+// when the extension or the sequence is missing. Found by OID: the extension's schema by
+// its OID (a renamed schema changes nothing), and only the extension's own member counts
+// (a sequence of that name another role made there is never read or set as the superuser).
 Oid find_sequence() {
   const Oid extension = get_extension_oid("flakeid", true);
   const Oid schema = OidIsValid(extension) ? extension_schema(extension) : InvalidOid;
-  return OidIsValid(schema) ? get_relname_relid(kSequenceName, schema) : InvalidOid;
+  const Oid sequence = OidIsValid(schema) ? get_relname_relid(kSequenceName, schema) : InvalidOid;
+  if (!OidIsValid(sequence) || getExtensionOfObject(RelationRelationId, sequence) != extension) {
+    return InvalidOid;
+  }
+  return sequence;
 }
 
 // Raises the error of a database whose high-water sequence is missing.
@@ -78,10 +85,26 @@ Oid find_sequence() {
 }
 
 // This server's identity as the mark file records it: its system identifier, the
-// timeline it writes WAL on, and the device and inode of its data directory (a copy of the
-// directory has others).
+// timeline it writes WAL on, the device and inode of its data directory (a copy of the
+// directory has others), and the label of the base backup it last started from.
+//
+// Why the label: the file is not in the WAL, so it speaks for the IDs in the WAL only when
+// it was written after them or by the server that wrote them, as it went. A base backup
+// copies the file at some moment of the copy, and the WAL it brings runs on to the
+// backup's end and beyond (IDs of seconds later, each database's mark among them); put
+// back into the same directory (same inode) and started without recovery.signal (same
+// timeline), the copy matches every other field. But a server starts from a base backup
+// only through its backup_label, which the startup process renames to backup_label.old
+// (durably, removing any older one) before it replays a record, on every version flakeid
+// supports: so after that start, and until the next one from a backup, backup_label.old
+// holds that backup's label. Its start WAL location and time are this backup's alone, so
+// no file written before the backup began, or copied into it, records its checksum (the
+// server that wrote a copied file had started, if from a backup at all, from an earlier
+// one). A file records it only once the server started from the backup has written it
+// (node_floor.cpp does, after reading the marks of every database).
 MarkRecord this_server(std::int64_t mark_ms) {
   MarkRecord me;
+  me.restore = restore_label_checksum();
   me.mark_ms = mark_ms;
   me.system = GetSystemIdentifier();
   me.timeline = GetWALInsertionTimeLine();
@@ -98,7 +121,8 @@ MarkRecord this_server(std::int64_t mark_ms) {
 bool written_here(const MarkFile& file) {
   const MarkRecord me = this_server(0);
   return file.checked && file.record.system == me.system && file.record.timeline == me.timeline &&
-         file.record.device == me.device && file.record.inode == me.inode;
+         file.record.device == me.device && file.record.inode == me.inode &&
+         file.record.restore == me.restore;
 }
 
 }  // namespace
@@ -123,6 +147,8 @@ void database_mark_unlock(Oid sequence, LOCKMODE mode) {
 }
 
 std::int64_t database_mark_value(Oid sequence) {
+  // As the superuser: the caller may have no right on the sequence. The call is bound by
+  // OID, and reads the sequence by OID.
   const SavedUser saved = become_superuser();
   LOCAL_FCINFO(fcinfo, 1);
   InitFunctionCallInfoData(*fcinfo, nullptr, 1, InvalidOid, nullptr, nullptr);
@@ -142,6 +168,7 @@ std::int64_t database_mark_value(Oid sequence) {
 }
 
 void database_mark_set(Oid sequence, std::int64_t mark_ms) {
+  // As the superuser, bound by OID, as database_mark_value().
   const SavedUser saved = become_superuser();
   DirectFunctionCall2(setval_oid, ObjectIdGetDatum(sequence), Int64GetDatum(mark_ms));
   restore_user(saved);

@@ -41,9 +41,10 @@ std::int64_t high_water_read();
 // The server's mark file as found in the data directory.
 struct ServerMark {
   std::int64_t mark_ms = 0;  // 0 when there is no file
-  // Whether this server wrote it: it names this server's system identifier, timeline and
-  // data directory. A file copied with the data directory (a base backup, a standby), or
-  // left from before a promotion, does not; nor does one of an older format.
+  // Whether this server wrote it: it names this server's system identifier, timeline, data
+  // directory and the base backup it last started from. A file copied with the data
+  // directory (a base backup, a standby; restored into the same directory too), or left
+  // from before a promotion, does not; nor does one of an older format.
   bool this_server = false;
 };
 

@@ -71,5 +71,5 @@ Datum layouts(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_capacity, flakeid::pg::capacity_of_current)
-FLAKEID_SQL_FUNCTION(flakeid_layouts, flakeid::pg::layouts)
+FLAKEID_SQL_FUNCTION(flakeid_capacity, flakeid::pg::capacity_of_current, returns(RECORDOID))
+FLAKEID_SQL_FUNCTION(flakeid_layouts, flakeid::pg::layouts, returns_set(RECORDOID))

@@ -18,6 +18,8 @@ namespace {
 constexpr const char* kMarkFile = "flakeid_high_water";
 // The new file, written in full and synced before it is renamed over the old one.
 constexpr const char* kNewMarkFile = "flakeid_high_water.new";
+// The label of the base backup the server last started from (PostgreSQL's BACKUP_LABEL_OLD).
+constexpr const char* kRestoreLabel = "backup_label.old";
 // The lock of the whole server that writers hold (node_floor.cpp takes sub-id 0).
 constexpr int kMarkFileLockSubId = 1;
 
@@ -128,6 +130,37 @@ void mark_file_write(const MarkRecord& record) {
   if (CloseTransientFile(fd) != 0) report_file_access("write");
   // Syncs the new file, renames it, syncs it and the directory.
   (void)durable_rename(kNewMarkFile, kMarkFile, ERROR);
+}
+
+std::uint32_t restore_label_checksum() {
+  const int fd = OpenTransientFile(kRestoreLabel, O_RDONLY | PG_BINARY);
+  if (fd < 0) {
+    if (errno == ENOENT) return 0;
+    ereport(ERROR, (errcode_for_file_access(),
+                    errmsg("could not open \"%s/%s\": %m", DataDir, kRestoreLabel),
+                    errdetail("flakeid reads it to tell whether its mark file was written "
+                              "since the server last started from a base backup."),
+                    errhint("The server must be able to read the files of its data "
+                            "directory.")));
+  }
+  pg_crc32c crc;
+  INIT_CRC32C(crc);
+  char buffer[1024];
+  off_t offset = 0;
+  ssize_t length;
+  while ((length = pg_pread(fd, buffer, sizeof(buffer), offset)) > 0) {
+    COMP_CRC32C(crc, buffer, static_cast<std::size_t>(length));
+    offset += length;
+  }
+  const int read_errno = errno;
+  CloseTransientFile(fd);
+  if (length < 0) {
+    errno = read_errno;
+    ereport(ERROR, (errcode_for_file_access(),
+                    errmsg("could not read \"%s/%s\": %m", DataDir, kRestoreLabel)));
+  }
+  FIN_CRC32C(crc);
+  return crc == 0 ? 1 : crc;
 }
 
 void mark_file_lock() {

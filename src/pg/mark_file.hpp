@@ -28,6 +28,11 @@ MarkFile mark_file_read();
 // mark_file_lock().
 void mark_file_write(const MarkRecord& record);
 
+// The CRC-32C of the data directory's backup_label.old (the label of the base backup the
+// server last started from, which the startup process renames so), never 0; 0 when there
+// is none. An error when it cannot be read.
+std::uint32_t restore_label_checksum();
+
 // Serialises the backends that read the file to change it, server-wide; released by
 // mark_file_unlock() or the end of the transaction.
 void mark_file_lock();

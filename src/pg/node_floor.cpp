@@ -1,9 +1,11 @@
 // The node floor. The server's mark file covers every ID this server has made, in every
 // database, so after a restart or a crash it is the floor, and reading it costs one file.
 // The file is trusted only when it names this server: its system identifier, the timeline
-// it writes WAL on, and its data directory. After a promotion (a new timeline), a recovery
-// from a base backup (a copied directory: another inode), a file of flakeid 1.1 or none at
-// all, the file cannot speak for the IDs in the WAL this server replayed: then the floor
+// it writes WAL on, its data directory, and the base backup it last started from
+// (high_water.cpp). After a promotion (a new timeline), a recovery from a base backup (a
+// copied directory: another inode; or, put back in place, another backup_label.old), a
+// file of an older flakeid or none at all, the file cannot speak for the IDs in the WAL
+// this server replayed: then the floor
 // is the highest mark of every database (mark_scan.cpp), each of which is in the WAL and
 // covers every ID its database committed, wherever it was made. The file is then written
 // as this server's, so the next restart reads the file alone.

@@ -14,20 +14,23 @@ FLAKEID_NO_DESTRUCTOR(Result<std::int64_t>);
 
 namespace {
 
-// The node of the ID at argument 0 under `layout`, as the SQL integer it fits in (D + M
-// <= 31 in every layout with at most 2^31 nodes); a clear error for a negative ID, and
-// (FL014) for a node wider than an integer.
+// The node of the ID at argument 0 under `layout`, as the SQL integer it fits in; a clear
+// error for a negative ID, and (FL014) under a layout with more than 31 node bits. The
+// layout decides, not the ID: under 62 node bits the keys of node 1 fit an integer too, but
+// a router that took them would fail only once a node past 2^31 - 1 made keys.
 Datum node_under(FunctionCallInfo fcinfo, const Layout& layout) {
   const std::int64_t id = PG_GETARG_INT64(0);
   const Result<std::int64_t> node = node_of(layout, id);
   if (!node.ok()) report_negative_id(id);
-  if (node.value > PG_INT32_MAX) {
+  const int node_bits = layout.datacenter_bits + layout.machine_bits;
+  if (node_bits > 31) {
     ereport(ERROR, (errcode(ERRCODE_FLAKEID_NO_NODE_OR_SPAN),
-                    errmsg("the node of flakeid %lld does not fit in an integer",
-                           static_cast<long long>(id)),
-                    errdetail("The layout %d,%d,%d,%d has %d node bits; an integer holds 31.",
-                              layout.timestamp_bits, layout.datacenter_bits, layout.machine_bits,
-                              layout.sequence_bits, layout.datacenter_bits + layout.machine_bits),
+                    errmsg("the nodes of layout %d,%d,%d,%d do not fit in an integer",
+                           layout.timestamp_bits, layout.datacenter_bits, layout.machine_bits,
+                           layout.sequence_bits),
+                    errdetail("The layout has %d node bits; an integer holds 31. flakeid_node() "
+                              "refuses every key under it, whatever its node (here %lld).",
+                              node_bits, static_cast<long long>(node.value)),
                     errhint("Use flakeid_decode() for the datacenter and machine ids apart.")));
   }
   return Int32GetDatum(static_cast<int32>(node.value));
@@ -78,7 +81,9 @@ Datum span_with(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_node, flakeid::pg::node_current)
-FLAKEID_SQL_FUNCTION(flakeid_node_with, flakeid::pg::node_with)
-FLAKEID_SQL_FUNCTION(flakeid_span, flakeid::pg::span_current)
-FLAKEID_SQL_FUNCTION(flakeid_span_with, flakeid::pg::span_with)
+FLAKEID_SQL_FUNCTION(flakeid_node, flakeid::pg::node_current, returns(INT4OID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_node_with, flakeid::pg::node_with,
+                     returns(INT4OID, INT8OID, TEXTOID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_span, flakeid::pg::span_current, returns(INT8OID, INTERVALOID))
+FLAKEID_SQL_FUNCTION(flakeid_span_with, flakeid::pg::span_with,
+                     returns(INT8OID, INTERVALOID, TEXTOID))

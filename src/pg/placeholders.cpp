@@ -17,12 +17,15 @@ namespace flakeid::pg {
 
 namespace {
 
-// The takeover of the setting being defined: the rejections its markers stand for, and
-// what its placeholder held, to check after the definition that all of it landed.
+// The takeover of the setting being defined: the rejections its markers stand for (one
+// each, however deep the stack of values: issue 19 found 70 savepoints overflowing a fixed
+// room, and the values past it dropped for the default), and what its placeholder held, to
+// check after the definition that all of it landed.
 struct Takeover {
   bool active = false;
   int marked_count = 0;
-  Rejection marked[kMarkers];
+  Rejection* marked = nullptr;  // malloc'd, room for every value the placeholder holds
+  bool unmarked = false;        // a refused value got no marker (out of memory)
   bool had_placeholder = false;
   bool had_reset = false;
   GucSource source = PGC_S_DEFAULT;
@@ -46,8 +49,6 @@ struct Slot {
   Oid found_srole;
 };
 FLAKEID_NO_DESTRUCTOR(Slot);
-
-constexpr int kMaxSlots = 64;
 
 // The GUC record of a setting or placeholder by name, or nullptr.
 config_generic* find_setting(const char* name) {
@@ -103,10 +104,7 @@ bool refused(const SettingSpec& spec, const config_generic& holder, const Slot& 
   const GucContext scontext = slot.found_scontext;
   if (spec.context == PGC_SIGHUP && scontext != PGC_SIGHUP && scontext != PGC_POSTMASTER) {
     rejection->kind = RejectionKind::kContext;
-    snprintf(rejection->reason, sizeof(rejection->reason),
-             "%s is a server setting: it can be set only in postgresql.conf or with ALTER "
-             "SYSTEM, then a reload.",
-             spec.name);
+    set_server_setting_reason(rejection, spec.name);
   } else if (spec.context == PGC_SUSET && (scontext == PGC_USERSET || scontext == PGC_BACKEND) &&
              pg_parameter_aclcheck(spec.name, slot.found_srole, ACL_SET) != ACLCHECK_OK) {
     rejection->kind = RejectionKind::kPermission;
@@ -127,10 +125,14 @@ bool refused(const SettingSpec& spec, const config_generic& holder, const Slot& 
   return true;
 }
 
-// Adds a slot that holds a value to `slots`.
-void add_slot(Slot* slots, int* count, char** value, GucContext* scontext, Oid* srole,
+// Adds a slot that holds a value to `slots` (room for `room`).
+void add_slot(Slot* slots, int* count, int room, char** value, GucContext* scontext, Oid* srole,
               GucSource source, const char* how) {
-  if (*value == nullptr || *count == kMaxSlots) return;
+  if (*value == nullptr) return;
+  if (*count == room) {
+    takeover.unmarked = true;  // cannot happen: the room was counted
+    return;
+  }
   slots[(*count)++] = {value, scontext, srole, source, how, *value, *scontext, *srole};
 }
 
@@ -148,9 +150,12 @@ void put_marker(const SettingSpec& spec, Slot& slot, int index, RejectionKind ki
   char text[16];
   snprintf(text, sizeof(text), "%d", kFirstMarker + index);
   char* marker = setting_text(text);
-  if (marker == nullptr) return;  // out of memory: PostgreSQL refuses it, the check after sees
-  *slot.value = marker;           // (the value replaced is left to PostgreSQL: other slots
-                                  // may share it)
+  if (marker == nullptr) {     // out of memory: PostgreSQL refuses it, and the takeover's end
+    takeover.unmarked = true;  // fails closed
+    return;
+  }
+  *slot.value = marker;  // (the value replaced is left to PostgreSQL: other slots
+                         // may share it)
   if (kind == RejectionKind::kContext || kind == RejectionKind::kPermission) {
     *slot.scontext = spec.context;
     *slot.srole = BOOTSTRAP_SUPERUSERID;
@@ -175,6 +180,7 @@ bool read_configuration_files(ConfigVariable** head) {
 }  // namespace
 
 void placeholder_take_over(const SettingSpec& spec) noexcept {
+  free(takeover.marked);  // the last setting's rejections have been reported
   takeover = Takeover{};
   takeover.active = true;
   config_generic* found = find_setting(spec.name);
@@ -187,25 +193,42 @@ void placeholder_take_over(const SettingSpec& spec) noexcept {
   takeover.reset_source = gen.reset_source;
   set_field(takeover.value, *holder->variable != nullptr ? *holder->variable : holder->reset_val);
 
-  // Every value the placeholder holds, as PostgreSQL will apply them: the reset value, the
-  // current one, and each one stacked by a transaction or a function's SET clause.
-  Slot slots[kMaxSlots];
+  // Room for every value the placeholder holds: the reset value, the current one, and two
+  // for each entry of the stack (a transaction's or a function's SET clause).
+  int room = 2;
+  for (GucStack* entry = gen.stack; entry != nullptr; entry = entry->prev) room += 2;
+  Slot* slots = static_cast<Slot*>(malloc(sizeof(Slot) * room));
+  int* marker_of = static_cast<int*>(malloc(sizeof(int) * room));  // -1 for none
+  takeover.marked = static_cast<Rejection*>(malloc(sizeof(Rejection) * room));
+  if (slots == nullptr || marker_of == nullptr || takeover.marked == nullptr) {
+    // Out of memory: no value is marked, PostgreSQL refuses what it refuses, and the
+    // takeover's end holds the setting as lost (no ID under a value not asked for).
+    free(slots);
+    free(marker_of);
+    free(takeover.marked);
+    takeover.marked = nullptr;
+    takeover.unmarked = true;
+    return;
+  }
+
+  // Every value the placeholder holds, as PostgreSQL will apply them.
   int count = 0;
-  add_slot(slots, &count, &holder->reset_val, &gen.reset_scontext, &gen.reset_srole,
+  add_slot(slots, &count, room, &holder->reset_val, &gen.reset_scontext, &gen.reset_srole,
            gen.reset_source, "set");
-  add_slot(slots, &count, holder->variable, &gen.scontext, &gen.srole, gen.source,
+  add_slot(slots, &count, room, holder->variable, &gen.scontext, &gen.srole, gen.source,
            gen.stack != nullptr ? how_of(gen.stack->state) : "set");
   for (GucStack* entry = gen.stack; entry != nullptr; entry = entry->prev) {
-    add_slot(slots, &count, &entry->prior.val.stringval, &entry->scontext, &entry->srole,
+    add_slot(slots, &count, room, &entry->prior.val.stringval, &entry->scontext, &entry->srole,
              entry->source, entry->prev != nullptr ? how_of(entry->prev->state) : "set");
     if (entry->state == GUC_SET_LOCAL) {
-      add_slot(slots, &count, &entry->masked.val.stringval, &entry->masked_scontext,
+      add_slot(slots, &count, room, &entry->masked.val.stringval, &entry->masked_scontext,
                &entry->masked_srole, PGC_S_SESSION, "set");
     }
   }
 
-  // Slots PostgreSQL takes for the same value get the same marker, so it still does.
-  int marker_of[kMaxSlots];  // the marker put in each slot, -1 for none
+  // Slots PostgreSQL takes for the same value get the same marker, so it still does; every
+  // other refused value gets a marker of its own, so the refusal names the value in force
+  // wherever PostgreSQL puts it back (ROLLBACK TO, the end of a function's SET clause).
   for (int i = 0; i < count; ++i) {
     int same = -1;
     for (int j = 0; j < i && same < 0; ++j) {
@@ -217,13 +240,22 @@ void placeholder_take_over(const SettingSpec& spec) noexcept {
       marker_of[i] = -1;
       Rejection rejection;
       if (!refused(spec, gen, slots[i], &rejection)) continue;
-      // More refused values than markers (a deep stack of them): the last marker serves all.
-      marker_of[i] = takeover.marked_count < kMarkers ? takeover.marked_count++ : kMarkers - 1;
+      marker_of[i] = takeover.marked_count++;
       takeover.marked[marker_of[i]] = rejection;
     }
     if (marker_of[i] >= 0)
       put_marker(spec, slots[i], marker_of[i], takeover.marked[marker_of[i]].kind);
   }
+  free(slots);
+  free(marker_of);
+}
+
+int placeholder_markers() noexcept {
+  return takeover.marked_count;
+}
+
+void placeholder_take_over_failed() noexcept {
+  takeover.unmarked = true;
 }
 
 bool placeholder_take_over_end(const SettingSpec& spec, Rejection* lost) noexcept {
@@ -232,13 +264,16 @@ bool placeholder_take_over_end(const SettingSpec& spec, Rejection* lost) noexcep
   const config_generic* defined = find_setting(spec.name);
   const bool landed = defined != nullptr && defined->source == takeover.source &&
                       (!takeover.had_reset || defined->reset_source == takeover.reset_source);
-  if (landed) return false;
+  if (landed && !takeover.unmarked) return false;
   *lost = Rejection{};
   lost->kind = RejectionKind::kLost;
   lost->source = takeover.source;
   set_field(lost->setting, spec.name);
   set_field(lost->value, takeover.value);
-  set_field(lost->reason, IsInParallelMode()
+  set_field(lost->reason, takeover.unmarked
+                              ? "flakeid ran out of memory while taking over the values set "
+                                "before it was loaded, and cannot tell which one is in force."
+                          : IsInParallelMode()
                               ? "flakeid was loaded during a parallel operation, when PostgreSQL "
                                 "changes no setting."
                               : "PostgreSQL did not apply it when flakeid was loaded.");

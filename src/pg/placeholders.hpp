@@ -34,20 +34,29 @@ struct SettingSpec {
   int flags = 0;  // ... and its unit (GUC_UNIT_MS)
 };
 
-// Markers are the integers kFirstMarker to kFirstMarker + kMarkers - 1, as values of the
-// integer and enum settings (whose lowest value and options admit them during the takeover
-// only) and as text of the string settings. No valid value of any flakeid setting is one.
+// Markers are the integers kFirstMarker, kFirstMarker + 1, ..., one per refused value, as
+// values of the integer and enum settings (whose lowest value and options admit them during
+// the takeover only) and as text of the string settings. No valid value of any flakeid
+// setting is one.
 constexpr int kFirstMarker = INT_MIN;
-constexpr int kMarkers = 8;
 
 // Called just before DefineCustom…Variable(spec.name): checks every value a placeholder of
 // the setting holds, puts a marker in the place of each value PostgreSQL would refuse, and
 // starts the takeover (the markers' rejections are known until it ends).
 void placeholder_take_over(const SettingSpec& spec) noexcept;
 
+// How many markers the takeover begun last has put in (an enum setting must list that many
+// as options when it is defined).
+int placeholder_markers() noexcept;
+
+// Called when the markers could not be given to the setting being defined (out of memory):
+// the takeover's end then holds the setting as lost.
+void placeholder_take_over_failed() noexcept;
+
 // Called just after DefineCustom…Variable(spec.name): ends the takeover. Returns true, and
 // fills `lost`, when values of the placeholder did not land even so (PostgreSQL applies none
-// during a parallel operation); the setting then cannot be trusted in this process.
+// during a parallel operation), or could not all be marked (out of memory); the setting then
+// cannot be trusted in this process.
 bool placeholder_take_over_end(const SettingSpec& spec, Rejection* lost) noexcept;
 
 // The rejections the last takeover marked, by index from 0; nullptr past the last.

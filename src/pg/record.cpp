@@ -6,6 +6,7 @@ extern "C" {
 }
 
 #include "pg/report.hpp"
+#include "pg/time_convert.hpp"
 
 namespace flakeid::pg {
 
@@ -44,6 +45,28 @@ Datum form_record(TupleDesc tupdesc, Datum* values, bool* nulls, std::size_t cou
     report_record_columns("a flakeid function", tupdesc->natts, count);
   }
   return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+// A timestamptz Datum of Unix ms, 'infinity' beyond PostgreSQL's calendar.
+Datum timestamptz_datum(std::int64_t unix_ms) {
+  TimestampTz ts;
+  if (!unix_ms_to_timestamptz(unix_ms, &ts)) ts = DT_NOEND;
+  return TimestampTzGetDatum(ts);
+}
+
+// An interval Datum of `ms` milliseconds.
+Datum interval_datum(std::int64_t ms) {
+  Interval* interval = static_cast<Interval*>(palloc0(sizeof(Interval)));
+  interval->time = ms * 1000;
+  return IntervalPGetDatum(interval);
+}
+
+// A layout as text: its preset name, or "T,D,M,S".
+Datum layout_datum(const Layout& layout) {
+  const char* name = preset_name(layout);
+  if (name != nullptr) return CStringGetTextDatum(name);
+  return CStringGetTextDatum(psprintf("%d,%d,%d,%d", layout.timestamp_bits, layout.datacenter_bits,
+                                      layout.machine_bits, layout.sequence_bits));
 }
 
 }  // namespace flakeid::pg

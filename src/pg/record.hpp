@@ -7,6 +7,9 @@
 #include "pg/postgres.hpp"
 
 #include <cstddef>
+#include <cstdint>
+
+#include "core/layout.hpp"
 
 namespace flakeid::pg {
 
@@ -31,5 +34,14 @@ Datum make_record(TupleDesc tupdesc, Datum (&values)[N]) {
   bool nulls[N] = {};
   return form_record(tupdesc, values, nulls, N);
 }
+
+// A timestamptz Datum of Unix ms, 'infinity' beyond PostgreSQL's calendar.
+Datum timestamptz_datum(std::int64_t unix_ms);
+
+// An interval Datum of `ms` milliseconds.
+Datum interval_datum(std::int64_t ms);
+
+// A layout as text: its preset name, or "T,D,M,S".
+Datum layout_datum(const Layout& layout);
 
 }  // namespace flakeid::pg

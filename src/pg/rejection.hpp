@@ -9,6 +9,7 @@
 #include "pg/guard.hpp"
 
 #include <cstddef>
+#include <cstdio>
 
 namespace flakeid::pg {
 
@@ -19,6 +20,8 @@ enum class RejectionKind : unsigned char {
   kContext,      // it was set where the setting cannot be set (SET of a server setting)
   kLost,         // PostgreSQL applied none of the values set before (a parallel operation)
   kUnknownName,  // a flakeid.* name that is no flakeid setting
+  kNotInForce,   // stored with ALTER DATABASE / ROLE ... SET, valid, and not in force in
+                 // this session: stored after it started, or refused when it started
 };
 
 // One refused value. Plain fixed-size text: it is kept as a setting's GUC "extra", copied
@@ -40,6 +43,14 @@ FLAKEID_NO_DESTRUCTOR(Rejection);
 template <std::size_t N>
 void set_field(char (&field)[N], const char* text) {
   strlcpy(field, text != nullptr ? text : "", N);
+}
+
+// Why a server setting (PGC_SIGHUP) set in a session, a database or a role is refused.
+inline void set_server_setting_reason(Rejection* rejection, const char* name) {
+  snprintf(rejection->reason, sizeof(rejection->reason),
+           "%s is a server setting: it can be set only in postgresql.conf or with ALTER "
+           "SYSTEM, then a reload.",
+           name);
 }
 
 }  // namespace flakeid::pg

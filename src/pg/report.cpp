@@ -287,6 +287,15 @@ void report_step_error(const Step& step, const Generator& generator, std::int64_
   pg_unreachable();
 }
 
+void report_declaration(const char* function, const char* symbol, const char* declared,
+                        const char* implemented) {
+  ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
+                  errmsg("%s() is declared %s, but the flakeid library's %s %s", function, declared,
+                         symbol, implemented),
+                  errdetail("%s", kDeclarationDetail), errhint("%s", kDeclarationHint)));
+  pg_unreachable();
+}
+
 void report_record_columns(const char* function, int declared, std::size_t filled) {
   ereport(ERROR, (errcode(ERRCODE_FLAKEID_DECLARATION_MISMATCH),
                   errmsg("%s() is declared with %d result columns, but the flakeid library "
@@ -356,6 +365,13 @@ void describe_fix(const Rejection& r, char* out, std::size_t size) {
                "Start a new session, and load flakeid before parallel queries: LOAD 'flakeid', or "
                "add it to session_preload_libraries or shared_preload_libraries.");
       return;
+    case RejectionKind::kNotInForce:
+      snprintf(out, size,
+               "Start a new session, which applies it (if it is refused again, a superuser can "
+               "store it anew: ALTER DATABASE or ALTER ROLE ... SET %s); in this session, a "
+               "superuser may SET %s.",
+               name, name);
+      return;
     case RejectionKind::kUnknownName:
       snprintf(out, size,
                "Correct or remove %s where it was set%s. The settings are flakeid.layout, "
@@ -366,6 +382,17 @@ void describe_fix(const Rejection& r, char* out, std::size_t size) {
                                       : ", then start a new session");
       return;
     case RejectionKind::kContext:
+      if (r.source == PGC_S_GLOBAL || r.source == PGC_S_DATABASE || r.source == PGC_S_USER ||
+          r.source == PGC_S_DATABASE_USER) {
+        // Where flakeid is loaded, PostgreSQL refuses RESET of a server setting there too.
+        snprintf(out, size,
+                 "Set %s in postgresql.conf or with ALTER SYSTEM, then reload. Remove it with "
+                 "ALTER DATABASE or ALTER ROLE ... RESET %s (where flakeid is preloaded, "
+                 "PostgreSQL refuses that: RESET ALL removes it, with every other setting stored "
+                 "there), then start a new session.",
+                 name, name);
+        return;
+      }
       snprintf(out, size,
                "Set %s in postgresql.conf or with ALTER SYSTEM, then reload; and start a new "
                "session without this setting.",
@@ -430,6 +457,16 @@ void report_rejected_setting(int elevel, const Rejection& rejection) {
                        errdetail("%s It was set %s. flakeid makes and reads no IDs under "
                                  "settings other than the ones asked for.",
                                  r.reason, origin),
+                       errhint("%s", fix)));
+      return;
+    case RejectionKind::kNotInForce:
+      ereport(elevel, (errcode(ERRCODE_FLAKEID_REJECTED_SETTING),
+                       errmsg("the value \"%s\" of %s, stored %s, is not in force in this "
+                              "session",
+                              r.value, r.setting, origin),
+                       errdetail("%s flakeid makes and reads no IDs under settings other than "
+                                 "the ones asked for.",
+                                 r.reason),
                        errhint("%s", fix)));
       return;
     case RejectionKind::kUnknownName:

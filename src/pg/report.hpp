@@ -26,6 +26,9 @@
 #define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
 #define ERRCODE_FLAKEID_NODE_CLASH MAKE_SQLSTATE('F', 'L', '0', '1', '3')
 #define ERRCODE_FLAKEID_NO_NODE_OR_SPAN MAKE_SQLSTATE('F', 'L', '0', '1', '4')
+// A key at or above the first key of now where flakeid needs keys already made
+// (flakeid_adopt() raises the same code from SQL).
+#define ERRCODE_FLAKEID_KEY_NOT_BELOW_NOW MAKE_SQLSTATE('F', 'L', '0', '1', '5')
 
 namespace flakeid::pg {
 
@@ -76,6 +79,12 @@ ErrorHelp epoch_help(Error error);
 [[noreturn]] void report_step_error(const Step& step, const Generator& generator,
                                     std::int64_t now_ms, std::int64_t tolerance_ms,
                                     std::int64_t lead_ms);
+
+// Raises FL009 for a function `function` declared otherwise than the library's `symbol`
+// implements it: "next_out() is declared to return record, but the flakeid library's
+// flakeid_next returns bigint".
+[[noreturn]] void report_declaration(const char* function, const char* symbol, const char* declared,
+                                     const char* implemented);
 
 // Raises the error of a function whose declared result record has `declared` columns where
 // the library fills `filled`.

@@ -10,8 +10,10 @@
 // settings resolve to one it has not used yet), so every (database, state) pair is checked
 // before its first ID, and again in each new session; and it reads its database's mark
 // then, and at each renewal of the reservation (about once a second per backend). A mark
-// raised from outside (mark_book.cpp tells) raises the outside floor and every state of
-// the server at once: the restored IDs share the node's key space with every database.
+// raised from outside (mark_book.cpp tells) raises the server's mark file, the outside
+// floor and every state of the server at once: the restored IDs share the node's key
+// space with every database, and the file carries them into the node floor of every later
+// start of the server.
 #include "pg/resume.hpp"
 
 #include <algorithm>
@@ -56,8 +58,12 @@ void raise_state(const Generator& generator, StateSlot* slot, std::int64_t floor
 
 // Honours a database mark raised from outside this server: raises the outside floor and,
 // when it rose, every state in use, so sessions of every layout and database already
-// making IDs stay above it too.
+// making IDs stay above it too; and makes the server's mark cover it before any state
+// moves, so that the next start of the server, whose node floor is the mark file, knows it
+// as well: a restart or a crash does not forget it, whichever database makes IDs first.
 void honour_outside_mark(std::int64_t mark_ms) {
+  if (mark_ms <= outside_floor_ms()) return;
+  if (mark_ms > server_reserved_ms()) note_server_reserved(server_mark_cover(mark_ms));
   if (!raise_outside_floor(mark_ms)) return;
   StateTable* table = shared_state_table();
   const std::uint32_t used = table->used.load(std::memory_order_acquire);
@@ -87,6 +93,17 @@ std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int6
   }
   raise_state(generator, slot, std::max(node_floor, outside_floor_ms()), tolerance_ms);
   return std::min(database_mark, server_mark);
+}
+
+void resume_above(std::int64_t floor_ms) {
+  (void)node_floor_ms();  // the server's mark as this start knows it, before it is raised
+  const Oid sequence = database_mark_lock(ShareUpdateExclusiveLock, false);
+  if (database_mark_value(sequence) < floor_ms) {
+    note_server_reserved(server_mark_cover(floor_ms));
+    database_mark_set(sequence, floor_ms);
+  }
+  database_mark_unlock(sequence, ShareUpdateExclusiveLock);
+  honour_outside_mark(floor_ms);
 }
 
 Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int64_t issued_ms,

@@ -36,4 +36,11 @@ struct Renewal {
 Renewal renew_reservation(const Generator& generator, StateSlot* slot, std::int64_t issued_ms,
                           std::int64_t tolerance_ms);
 
+// Makes every later ID of the node, in every database and across restarts, crashes and
+// promotions, come at or above `floor_ms` (Unix ms): for keys made outside flakeid that
+// this database takes on as its own (flakeid_adopt()). The server's mark file and this
+// database's mark are raised to it (the file first), then the outside floor and every
+// state. The caller makes sure `floor_ms` is not ahead of the clock.
+void resume_above(std::int64_t floor_ms);
+
 }  // namespace flakeid::pg

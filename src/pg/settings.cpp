@@ -3,6 +3,7 @@
 
 extern "C" {
 #include "access/parallel.h"
+#include "access/xact.h"
 }
 
 #include <climits>
@@ -17,6 +18,7 @@ extern "C" {
 #include "core/text.hpp"
 #include "pg/placeholders.hpp"
 #include "pg/report.hpp"
+#include "pg/stored_settings.hpp"
 
 namespace flakeid::pg {
 
@@ -47,22 +49,6 @@ const config_enum_entry kClockPolicies[] = {
     {"logical", kPolicyLogical, false},
     {nullptr, 0, false},
 };
-// The same with the takeover's markers (see placeholders.hpp), hidden: the options the
-// setting is defined with, until the values set before flakeid was loaded are taken over.
-const config_enum_entry kClockPoliciesAndMarkers[] = {
-    {"wait", kPolicyWait, false},
-    {"logical", kPolicyLogical, false},
-    {"-2147483648", kFirstMarker, true},
-    {"-2147483647", kFirstMarker + 1, true},
-    {"-2147483646", kFirstMarker + 2, true},
-    {"-2147483645", kFirstMarker + 3, true},
-    {"-2147483644", kFirstMarker + 4, true},
-    {"-2147483643", kFirstMarker + 5, true},
-    {"-2147483642", kFirstMarker + 6, true},
-    {"-2147483641", kFirstMarker + 7, true},
-    {nullptr, 0, false},
-};
-static_assert(kMarkers == 8, "kClockPoliciesAndMarkers lists one option per marker");
 
 // The parsed values, set by the assign hooks from what the check hooks parsed.
 Layout layout_value;
@@ -360,6 +346,73 @@ const Rejection* file_refusal(SettingSet uses) {
   return nullptr;
 }
 
+// Values stored for this session with ALTER DATABASE / ROLE ... SET (pg_db_role_setting)
+// that PostgreSQL did not put in force as the session started. Stored while flakeid was not
+// loaded, they could not be checked; where flakeid is preloaded, PostgreSQL drops a server
+// setting there ("cannot be changed now") and an invalid integer or enum value with a
+// WARNING, and the value below it would be in force (issue 19: node ids stored for a
+// database made IDs of node 0|0). Each one refuses its setting while nothing of a higher
+// priority (a SET) has replaced it. Where flakeid is loaded later, the takeover already
+// holds such a value as rejected, in force with its source: it is not counted twice.
+struct StoredRefusals {
+  bool checked = false;
+  int count = 0;
+  Rejection rejection[static_cast<unsigned>(Setting::kCount)];
+  unsigned setting[static_cast<unsigned>(Setting::kCount)];
+};
+FLAKEID_NO_DESTRUCTOR(StoredRefusals);
+StoredRefusals stored_refusals;
+
+// Reads, once per backend, the values stored for this session and notes each one that
+// PostgreSQL did not apply.
+void check_stored_settings() {
+  stored_refusals.checked = true;
+  for (unsigned s = 0; s < std::size(kSpecs); ++s) {
+    const SettingSpec& spec = kSpecs[s];
+    StoredValue stored;
+    if (!stored_setting(spec.name, &stored) || setting_source(spec.name) >= stored.source) {
+      continue;  // none, or applied (or the takeover's rejection of it is in force)
+    }
+    Rejection rejection;
+    rejection.source = stored.source;
+    set_field(rejection.setting, spec.name);
+    set_field(rejection.value, stored.value);
+    if (spec.context == PGC_SIGHUP) {
+      rejection.kind = RejectionKind::kContext;
+      set_server_setting_reason(&rejection, spec.name);
+    } else if (spec.accepts(spec, stored.value, rejection.reason, sizeof(rejection.reason))) {
+      // A valid value: stored after this session started (PostgreSQL applies stored values
+      // only then: attack19 S1 found this called "set before flakeid was loaded" in the
+      // session that ran ALTER DATABASE ... SET), or refused then for the role that stored
+      // it. The catalog does not tell which; both refuse, with both causes named.
+      rejection.kind = RejectionKind::kNotInForce;
+      set_field(rejection.reason,
+                "PostgreSQL applies stored values when a session starts: this session started "
+                "before it was stored, or PostgreSQL refused it then (stored while flakeid was "
+                "not loaded, by a role that may not set it).");
+    }
+    stored_refusals.rejection[stored_refusals.count] = rejection;
+    stored_refusals.setting[stored_refusals.count++] = s;
+  }
+}
+
+// The refusal of a stored value among the settings `uses`, while it is the value that would
+// be in force (nothing of a higher priority has been set since).
+const Rejection* stored_refusal(SettingSet uses) {
+  if (!stored_refusals.checked) {
+    if (!IsTransactionState()) return nullptr;  // the catalogs cannot be read: next time
+    check_stored_settings();
+  }
+  for (int i = 0; i < stored_refusals.count; ++i) {
+    const Rejection& rejection = stored_refusals.rejection[i];
+    if ((uses & (1u << stored_refusals.setting[i])) != 0 &&
+        setting_source(rejection.setting) < rejection.source) {
+      return &rejection;
+    }
+  }
+  return nullptr;
+}
+
 // Adds a refusal that PostgreSQL keeps no value for, and says so.
 void add_standing(const Rejection& rejection, SettingSet settings) {
   report_rejected_setting(WARNING, rejection);
@@ -409,15 +462,41 @@ void define_int(const SettingSpec& spec, Setting setting, Description text, int*
   narrow_int_setting(spec.name, spec.min);
 }
 
+// `options` (ending with a null name) followed by `markers` hidden options, the takeover's
+// markers "-2147483648", "-2147483647", ... (malloc'd; PostgreSQL reads them until the
+// setting is narrowed, once per process). nullptr when out of memory.
+config_enum_entry* options_and_markers(const config_enum_entry* options, int markers) {
+  int count = 0;
+  while (options[count].name != nullptr) ++count;
+  constexpr std::size_t kNameSize = 12;  // "-2147483648" and its end
+  auto* entries = static_cast<config_enum_entry*>(
+      malloc(sizeof(config_enum_entry) * (count + markers + 1) + kNameSize * markers));
+  if (entries == nullptr) return nullptr;
+  char* names = reinterpret_cast<char*>(entries + count + markers + 1);
+  for (int i = 0; i < count; ++i) entries[i] = options[i];
+  for (int i = 0; i < markers; ++i) {
+    char* name = names + kNameSize * i;
+    snprintf(name, kNameSize, "%d", kFirstMarker + i);
+    entries[count + i] = {name, kFirstMarker + i, true};
+  }
+  entries[count + markers] = {nullptr, 0, false};
+  return entries;
+}
+
 // Defines an enum setting. It admits the takeover's markers as hidden options until the
 // values set before flakeid was loaded are taken over, then only `options`.
 void define_enum(const SettingSpec& spec, Setting setting, Description text, int* variable,
-                 int boot, const config_enum_entry* options,
-                 const config_enum_entry* options_and_markers, GucEnumCheckHook check,
+                 int boot, const config_enum_entry* options, GucEnumCheckHook check,
                  GucEnumAssignHook assign) {
   define_setting(spec, setting, [&] {
+    // As many marker options as the takeover put markers in.
+    const config_enum_entry* with_markers = options_and_markers(options, placeholder_markers());
+    if (with_markers == nullptr) {
+      placeholder_take_over_failed();  // its markers would be refused: fail closed
+      with_markers = options;
+    }
     DefineCustomEnumVariable(spec.name, text.short_desc, text.long_desc, variable, boot,
-                             options_and_markers, spec.context, spec.flags, check, assign, nullptr);
+                             with_markers, spec.context, spec.flags, check, assign, nullptr);
   });
   narrow_enum_setting(spec.name, options);
 }
@@ -492,8 +571,8 @@ void settings_init() noexcept {
                "wait: wait out steps back within flakeid.clock_tolerance_ms, refuse larger ones. "
                "logical: go on from the last ID, at most flakeid.max_clock_lead_ms ahead of the "
                "clock."},
-              &clock_policy, kPolicyWait, kClockPolicies, kClockPoliciesAndMarkers,
-              check_marked<&clock_policy>, assign_marked<Setting::kClockPolicy>);
+              &clock_policy, kPolicyWait, kClockPolicies, check_marked<&clock_policy>,
+              assign_marked<Setting::kClockPolicy>);
   define_int(spec_of(Setting::kMaxClockLeadMs), Setting::kMaxClockLeadMs,
              {"Under the logical clock policy, how far IDs may run ahead of the clock.", nullptr},
              &max_clock_lead_ms, kMaxLeadDefaultMs, check_marked<&max_clock_lead_ms>,
@@ -513,6 +592,7 @@ std::uint64_t settings_generation() noexcept {
 }
 
 const Rejection* rejected_setting(SettingSet uses) {
+  if (const Rejection* stored = stored_refusal(uses)) return stored;
   for (int i = 0; i < standing_count; ++i) {
     if ((standing[i].settings & uses) == 0) continue;
     if (!standing_ended(standing[i])) return &standing[i].rejection;

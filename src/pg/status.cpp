@@ -19,28 +19,6 @@ FLAKEID_NO_DESTRUCTOR(Result<Generator>);
 
 namespace {
 
-// A timestamptz Datum of Unix ms, 'infinity' beyond PostgreSQL's calendar.
-Datum timestamptz_datum(std::int64_t unix_ms) {
-  TimestampTz ts;
-  if (!unix_ms_to_timestamptz(unix_ms, &ts)) ts = DT_NOEND;
-  return TimestampTzGetDatum(ts);
-}
-
-// An interval Datum of `ms` milliseconds.
-Datum interval_datum(std::int64_t ms) {
-  Interval* interval = static_cast<Interval*>(palloc0(sizeof(Interval)));
-  interval->time = ms * 1000;
-  return IntervalPGetDatum(interval);
-}
-
-// A layout as text: its preset name, or "T,D,M,S".
-Datum layout_datum(const Layout& layout) {
-  const char* name = preset_name(layout);
-  if (name != nullptr) return CStringGetTextDatum(name);
-  return CStringGetTextDatum(psprintf("%d,%d,%d,%d", layout.timestamp_bits, layout.datacenter_bits,
-                                      layout.machine_bits, layout.sequence_bits));
-}
-
 // The Unix ms of the last ID a slot handed out (its epoch when none yet). The core's
 // generator reads the state word: its bit layout is worked out in one place only.
 std::int64_t last_issued_ms(const StateSlot& slot) {
@@ -113,4 +91,4 @@ Datum status(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_status, flakeid::pg::status)
+FLAKEID_SQL_FUNCTION(flakeid_status, flakeid::pg::status, returns_set(RECORDOID))

@@ -1,6 +1,10 @@
-// Acting as the bootstrap superuser for the extension's own objects (the high-water
-// sequence, the replication guard's binding table), which no role of the caller's may
-// read or move, and whose queries no search_path or role setting of theirs may change.
+// Acting as the bootstrap superuser for the extension's own high-water sequence, which no
+// role of the caller's may read or move. Between become_superuser() and restore_user() only
+// calls bound by OID may run (pg_sequence_last_value, setval_oid on the sequence's OID):
+// never SPI, a query text or anything that resolves a function, operator, cast or table
+// through a search_path or a schema name, which another role could fill with its own
+// objects and have them run as the superuser (issue 19). The replication guard needs no
+// raised rights: it reads and writes its binding table with the heap and index APIs.
 #pragma once
 
 #include "pg/guard.hpp"

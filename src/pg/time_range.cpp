@@ -51,7 +51,9 @@ Datum max_id_with(FunctionCallInfo fcinfo) {
 
 }  // namespace flakeid::pg
 
-FLAKEID_SQL_FUNCTION(flakeid_min_id, flakeid::pg::min_id_current)
-FLAKEID_SQL_FUNCTION(flakeid_min_id_with, flakeid::pg::min_id_with)
-FLAKEID_SQL_FUNCTION(flakeid_max_id, flakeid::pg::max_id_current)
-FLAKEID_SQL_FUNCTION(flakeid_max_id_with, flakeid::pg::max_id_with)
+FLAKEID_SQL_FUNCTION(flakeid_min_id, flakeid::pg::min_id_current, returns(INT8OID, TIMESTAMPTZOID))
+FLAKEID_SQL_FUNCTION(flakeid_min_id_with, flakeid::pg::min_id_with,
+                     returns(INT8OID, TIMESTAMPTZOID, TEXTOID, INT8OID))
+FLAKEID_SQL_FUNCTION(flakeid_max_id, flakeid::pg::max_id_current, returns(INT8OID, TIMESTAMPTZOID))
+FLAKEID_SQL_FUNCTION(flakeid_max_id_with, flakeid::pg::max_id_with,
+                     returns(INT8OID, TIMESTAMPTZOID, TEXTOID, INT8OID))

@@ -9,10 +9,10 @@ set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Prints, from the server logs of the run in directory $1, every failed assertion and
-# crash; fails when there is one.
+# crash; fails when there is one. (pg_regress's temporary instance logs to log/postmaster.log.)
 crashes() {
   local pattern='TRAP: |was terminated by signal|PANIC: ' found=0 log
-  for log in "$1"/tmp_check/log/*.log "$1"/tmp_check_regress/log/*.log; do
+  for log in "$1"/tmp_check/log/*.log "$1"/tmp_check_regress/log/*.log "$1"/log/*.log; do
     [ -f "$log" ] && grep -qE "$pattern" "$log" || continue
     echo "==== $log: a failed assertion or a crash"
     grep -nE -B2 -A8 "$pattern" "$log"

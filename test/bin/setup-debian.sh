@@ -18,6 +18,8 @@ case ${VERSION_CODENAME:-} in
 esac
 
 packages=()
+# Services these packages would enable and start (the tests run their own, on ports of their own).
+services=()
 if [ "${1:-}" = --only ]; then
   shift
 else
@@ -35,6 +37,9 @@ else
     # The format check, the sanitizers and the fuzzers test the core, which is the same on
     # every PostgreSQL: they run on Debian 12's 15 only.
     packages+=(clang-format clang libclang-rt-14-dev postgresql-contrib)
+    # Failover under an HA manager (test/t/090_patroni_failover.pl), on Debian 12's 15.
+    packages+=(patroni etcd-server python3-etcd)
+    services=(etcd.service patroni.service)
     # npm fetches node-postgres for the Node client test. A Node.js from elsewhere (e.g.
     # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when
     # missing.
@@ -75,6 +80,23 @@ apt-get update -q
 no_main=/etc/postgresql-common/createcluster.d/flakeid-no-main.conf
 mkdir -p "$(dirname "$no_main")"
 echo "create_main_cluster = false" > "$no_main"
-trap 'rm -f "$no_main"' EXIT
+# Likewise etcd-server and patroni would enable and start their services: a policy-rc.d
+# that refuses every start keeps them down during this install (one already there is kept),
+# and the units are disabled afterwards, so no boot starts them either.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# flakeid setup-debian.sh: no service starts while it installs\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  own_policy=$policy
+fi
+trap 'rm -f "$no_main" $own_policy' EXIT
 # Another run installing into the same machine or root holds the lock for a while: wait.
 apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}"
+for unit in "${services[@]}"; do
+  pkg=${unit%.service}
+  [ "$pkg" = etcd ] && pkg=etcd-server
+  case " ${missing[*]} " in
+    *" $pkg "*) DPKG_MAINTSCRIPT_PACKAGE=$pkg deb-systemd-helper disable "$unit" || true ;;
+  esac
+done

@@ -18,7 +18,7 @@ our @EXPORT = qw(
   set_clock_policy attempt attempts_then_next_ids id_order_counts
   pgbench_insert_script start_pgbench state_table_path expected_state_table_path
   try_sql fill_sql start_session finish_session reload_and_wait
-  require_engine readme_recipe);
+  require_engine readme_recipe readme_sql_blocks readme_sql_texts);
 
 # libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
 # not a reason to skip the fault tests.
@@ -327,11 +327,14 @@ sub require_engine
 
 # The SQL of the README's recipe $name: the ```plpgsql blocks (a fence test/t/050 does not
 # run: they need servers it does not have) whose first line is "-- recipe: $name ...",
-# joined in order. Dies when there is none, so a recipe renamed in the README fails the
-# test that runs it.
+# joined in order. With $fence 'yaml', the ```yaml blocks whose first line is
+# "# recipe: $name ..." (a configuration file's part, test/t/090). Dies when there is none,
+# so a recipe renamed in the README fails the test that runs it.
 sub readme_recipe
 {
-	my ($name) = @_;
+	my ($name, $fence) = @_;
+	$fence //= 'plpgsql';
+	my $comment = $fence eq 'yaml' ? '#' : '--';
 	my $readme = "$FindBin::RealBin/../../README.md";
 	open my $fh, '<', $readme or die "cannot read $readme: $!";
 	my ($sql, $block) = ('');
@@ -341,16 +344,86 @@ sub readme_recipe
 		{
 			if ($line =~ /^```\s*$/)
 			{
-				$sql .= $block if $block =~ /\A-- recipe: \Q$name\E(?:[ \t]|$)/m;
+				$sql .= $block if $block =~ /\A\Q$comment\E recipe: \Q$name\E(?:[ \t]|$)/m;
 				undef $block;
 			}
 			else { $block .= $line; }
 		}
-		elsif ($line =~ /^```plpgsql\s*$/) { $block = ''; }
+		elsif ($line =~ /^```\Q$fence\E\s*$/) { $block = ''; }
 	}
 	close $fh;
 	die "README.md has no recipe '$name'" if $sql eq '';
 	return $sql;
+}
+
+# The ```sql blocks of the README ($path, else README.md), in order: each with the line it
+# starts on, the heading above it and its SQL (test/t/050 runs them, test/t/080 runs them
+# against a hostile schema).
+sub readme_sql_blocks
+{
+	my ($path) = @_;
+	$path //= "$FindBin::RealBin/../../README.md";
+	open my $fh, '<', $path or die "cannot read $path: $!";
+	my (@blocks, $block, $in_other, $heading);
+	while (my $line = <$fh>)
+	{
+		if (defined $block)
+		{
+			if ($line =~ /^```\s*$/)
+			{
+				push @blocks, $block;
+				undef $block;
+			}
+			else
+			{
+				$block->{sql} .= $line;
+			}
+		}
+		elsif ($in_other)
+		{
+			$in_other = 0 if $line =~ /^```\s*$/;
+		}
+		elsif ($line =~ /^```sql\s*$/)
+		{
+			$block = { line => $., heading => $heading // '(top)', sql => '' };
+		}
+		elsif ($line =~ /^```/)
+		{
+			$in_other = 1;    # a block of another language: its '#' lines are no headings
+		}
+		elsif ($line =~ /^#+\s+(.*?)\s*$/)
+		{
+			$heading = $1;
+		}
+	}
+	close $fh;
+	die "$path: a ``` block is not closed" if defined $block || $in_other;
+	return @blocks;
+}
+
+# All the SQL the README shows a reader: its ```sql and ```plpgsql blocks and its inline
+# `code`, as a list of texts.
+sub readme_sql_texts
+{
+	my $readme = "$FindBin::RealBin/../../README.md";
+	open my $fh, '<', $readme or die "cannot read $readme: $!";
+	my (@texts, $block, $fence);
+	while (my $line = <$fh>)
+	{
+		if (defined $fence)
+		{
+			if ($line =~ /^```\s*$/)
+			{
+				push @texts, $block if $fence =~ /^(?:sql|plpgsql)$/;
+				undef $fence;
+			}
+			else { $block .= $line; }
+		}
+		elsif ($line =~ /^```(\S*)\s*$/) { ($fence, $block) = ($1, ''); }
+		else { push @texts, $1 while $line =~ /`([^`]+)`/g; }
+	}
+	close $fh;
+	return @texts;
 }
 
 1;

@@ -190,6 +190,91 @@ like($err, qr/DETAIL:  .*ALTER DATABASE/, 'the error says where it was set');
 $node->safe_psql('postgres', 'ALTER DATABASE postgres RESET flakeid.layout');
 ($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
 like($out, qr/ID \d+/, 'once the database setting is corrected, new sessions make IDs');
+
+# Node ids stored for a database and for a role while flakeid was not loaded (issue 19,
+# item 7): valid numbers, but server settings, which a session cannot set. With flakeid
+# preloaded, PostgreSQL drops them as each session starts ("cannot be changed now") and
+# the server's node ids would be in force. flakeid finds them in pg_db_role_setting and
+# refuses instead, naming the value stored.
+$node->stop;
+$node->append_conf('postgresql.conf', "shared_preload_libraries = ''");
+$node->start;
+$node->safe_psql('postgres', qq{
+	ALTER DATABASE postgres SET flakeid.layout = 'twitter';
+	ALTER DATABASE postgres SET flakeid.datacenter_id = 3;
+	ALTER ROLE $role IN DATABASE postgres SET flakeid.machine_id = 5;});
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
+$node->restart;
+# An ID and the node it carries.
+my $id_and_node = q{SELECT 'ID ' || s.id || ' of node ' || d.datacenter_id || '|' || d.machine_id
+FROM (SELECT flakeid_next() AS id) s, flakeid_decode(s.id) d;};
+for my $case ([ 'postgres', qr/flakeid\.datacenter_id is set to "3" where it cannot be set/ ],
+	[ $role, qr/flakeid\.(datacenter_id is set to "3"|machine_id is set to "5") where it cannot be set/ ])
+{
+	my ($user, $message) = @$case;
+	($out, $err) = session($node, $user, $id_and_node);
+	note "preloaded, node ids stored per database/role, as $user: $out $err";
+	unlike($out, qr/ID \d+/, "preloaded, node ids stored per database and role, as $user: no ID");
+	like($err, qr/ERROR:  FL010: $message/, "as $user: refused with FL010, naming the value");
+	like($err, qr/DETAIL:  .*ALTER (DATABASE|ROLE)/, "as $user: the error says where it was set");
+}
+# With flakeid loaded, PostgreSQL refuses to RESET a server setting for a database or a role
+# ("cannot be changed now"): RESET ALL removes it, and the layout is set again.
+$node->safe_psql('postgres',
+	q{ALTER DATABASE postgres RESET ALL; ALTER DATABASE postgres SET flakeid.layout = 'twitter'});
+($out, $err) = session($node, $role, "SELECT 'ID ' || flakeid_next();");
+like($err, qr/ERROR:  FL010: flakeid\.machine_id is set to "5" where it cannot be set/,
+	"the role's machine id still refuses for the role");
+($out) = session($node, 'postgres', "SELECT 'ID ' || flakeid_next();");
+like($out, qr/ID \d+/, 'with the database setting removed, its sessions make IDs');
+
+# An invalid clock tolerance (a superuser's setting) stored the same way: PostgreSQL drops it
+# too ("outside the valid range"). It refuses while it would be in force: a valid SET in the
+# session replaces it, RESET brings the refusal back.
+$node->stop;
+$node->append_conf('postgresql.conf', "shared_preload_libraries = ''");
+$node->start;
+$node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.clock_tolerance_ms = '2h'});
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
+$node->restart;
+($out, $err) = session($node, 'postgres', qq{SELECT 'ID ' || flakeid_next();
+SET flakeid.clock_tolerance_ms = 20;
+SELECT 'SET ' || flakeid_next();
+RESET flakeid.clock_tolerance_ms;
+SELECT 'RESET ' || flakeid_next();});
+note "preloaded, a stored invalid tolerance: $out $err";
+unlike($out, qr/^ID \d+/m, 'preloaded, a stored invalid tolerance: no ID');
+like($err, qr/ERROR:  FL010: flakeid\.clock_tolerance_ms is set to "2h", which is not a valid value/,
+	'refused with FL010, naming the value');
+like($out, qr/^SET \d+/m, 'a valid SET in the session replaces it');
+unlike($out, qr/^RESET \d+/m, 'RESET brings the refusal back');
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET ALL');
+$node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.layout = 'twitter'});
+$node->safe_psql('postgres', "ALTER ROLE $role IN DATABASE postgres RESET ALL");
+($out) = session($node, $role, "SELECT 'ID ' || flakeid_next();");
+like($out, qr/ID \d+/, "with the role's setting removed, the role makes IDs");
+
+# A value stored while a session runs (attack19 S1): PostgreSQL applies stored values when a
+# session starts, so the session that stores one (or any session already open) does not have
+# it in force. flakeid refuses there (the session would make IDs under another layout than
+# the database's), and says why: not "set before flakeid was loaded" (flakeid is preloaded).
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET ALL');
+($out, $err) = session($node, 'postgres', qq{ALTER DATABASE postgres SET flakeid.layout = 'twitter';
+SELECT 'LAYOUT ' || layout FROM flakeid_capacity();
+SET flakeid.layout = 'twitter';
+SELECT 'SET ' || layout FROM flakeid_capacity();});
+note "a value stored in this session: $out $err";
+unlike($out, qr/^LAYOUT/m, 'a value stored after the session started: refused');
+like($err,
+	qr/ERROR:  FL010: the value "twitter" of flakeid\.layout, stored with ALTER DATABASE \.\.\. SET, is not in force in this session/,
+	'the error says the stored value is not in force in this session');
+like($err, qr/DETAIL:  PostgreSQL applies stored values when a session starts/,
+	'and why');
+unlike($err, qr/set before flakeid was loaded/, 'not "set before flakeid was loaded"');
+like($out, qr/^SET twitter$/m, 'a SET in the session replaces it');
+($out) = session($node, 'postgres', "SELECT 'LAYOUT ' || layout FROM flakeid_capacity();");
+like($out, qr/^LAYOUT twitter$/m, 'a new session has it in force');
+$node->safe_psql('postgres', 'ALTER DATABASE postgres RESET ALL');
 $node->stop;
 
 done_testing();

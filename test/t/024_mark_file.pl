@@ -32,9 +32,9 @@ ok(-f $file, 'the first IDs wrote the server mark file');
 my $system = $node->safe_psql('postgres', 'SELECT system_identifier FROM pg_control_system()');
 like(
 	slurp_file($file),
-	qr/^\d{20} 3 0*$system 00000001 [0-9A-F]{16} [0-9A-F]{16} [0-9A-F]{8}\n$/,
-	'it holds 20 digits of Unix milliseconds, format 3, the system identifier, the timeline, '
-	  . 'the data directory and a checksum');
+	qr/^\d{20} 4 0*$system 00000001 [0-9A-F]{16} [0-9A-F]{16} 00000000 [0-9A-F]{8}\n$/,
+	'it holds 20 digits of Unix milliseconds, format 4, the system identifier, the timeline, '
+	  . 'the data directory, no backup label (none was restored) and a checksum');
 ok(!-e "$file.new", 'and no new file is left beside it');
 
 # Not even readable by the server: once the reservation in force is used up, the next ID
@@ -98,7 +98,7 @@ my %damaged = (
 	'a digit of the mark changed' =>
 	  substr($good, 0, 10) . (($digit + 1) % 10) . substr($good, 11),
 	'emptied' => '',
-	'of a newer format' => substr($good, 0, 21) . '4' . substr($good, 22),
+	'of a newer format' => substr($good, 0, 21) . '5' . substr($good, 22),
 	'a newer format of another length' => substr($good, 0, 21) . "12 of format 12\n");
 for my $case (sort keys %damaged)
 {
@@ -163,7 +163,7 @@ like($err, qr/ERROR:  FL001: /,
 	"with workers again, the other database's mark, ahead of the clock, is read: refused (FL001)");
 like(slurp_file($node->logfile), qr/flakeid read the high-water marks of 4 databases: the highest is $ahead/,
 	'the server log names what was read');
-my ($file_mark) = slurp_file($file) =~ /^(\d{20}) 3 0*$system 00000001 /;
+my ($file_mark) = slurp_file($file) =~ /^(\d{20}) 4 0*$system 00000001 /;
 cmp_ok($file_mark // 0, '>=', $ahead, 'the file is written anew, as this server\'s, with that mark');
 sleep 0.1 while Time::HiRes::time() * 1000 < $ahead + 100;
 is($node->safe_psql('postgres', "SELECT flakeid_next() > $before"),

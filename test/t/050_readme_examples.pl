@@ -19,41 +19,10 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $readme = $ENV{FLAKEID_README} // "$FindBin::RealBin/../../README.md";
-
-# The ```sql blocks of the README: each with the line it starts on and the heading above it.
-sub sql_blocks {
-	my ($path) = @_;
-	open my $fh, '<', $path or die "cannot read $path: $!";
-	my (@blocks, $block, $in_other, $heading);
-	while (my $line = <$fh>) {
-		if (defined $block) {
-			if ($line =~ /^```\s*$/) {
-				push @blocks, $block;
-				undef $block;
-			}
-			else {
-				$block->{sql} .= $line;
-			}
-		}
-		elsif ($in_other) {
-			$in_other = 0 if $line =~ /^```\s*$/;
-		}
-		elsif ($line =~ /^```sql\s*$/) {
-			$block = { line => $., heading => $heading // '(top)', sql => '' };
-		}
-		elsif ($line =~ /^```/) {
-			$in_other = 1;    # a block of another language: its '#' lines are no headings
-		}
-		elsif ($line =~ /^#+\s+(.*?)\s*$/) {
-			$heading = $1;
-		}
-	}
-	close $fh;
-	die "$path: a ``` block is not closed" if defined $block || $in_other;
-	return @blocks;
-}
 
 # Timestamp literals of a block that name no zone, so that their instant depends on the
 # session's TimeZone.
@@ -68,7 +37,7 @@ sub zoneless_literals {
 	return @found;
 }
 
-my @blocks = sql_blocks($readme);
+my @blocks = readme_sql_blocks($readme);
 cmp_ok(scalar(@blocks), '>=', 5, "README has SQL examples ($readme)");
 
 my $node = PostgreSQL::Test::Cluster->new('readme');

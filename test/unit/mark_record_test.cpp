@@ -1,4 +1,4 @@
-// The mark file's text: format 3 round-trips, and every damage a file can come to (cut
+// The mark file's text: format 4 round-trips, and every damage a file can come to (cut
 // short, emptied, a character changed, more appended, a newer format) is told from a good
 // text; the earlier formats still read.
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@ namespace {
 
 using testing::crc32c;
 
-const MarkRecord kRecord = {1795977847219, 7432109876543210987ull, 2, 0xFD01, 0x1A2B3C};
+const MarkRecord kRecord = {1795977847219, 7432109876543210987ull, 2, 0xFD01, 0x1A2B3C, 0xC0FFEE42};
 
 // The text of kRecord.
 std::string text_of(const MarkRecord& record) {
@@ -28,23 +28,24 @@ TEST(MarkRecordTest, ChecksumIsCrc32c) {
   EXPECT_EQ(crc32c("123456789", 9), 0xE3069283u);
 }
 
-// Format 3 is 96 bytes: the mark first (where 1.1 reads it), the format, the identity, the
-// checksum of all before it.
+// Format 4 is 105 bytes: the mark first (where 1.1 reads it), the format, the identity
+// with the restore label's checksum, the checksum of all before it.
 TEST(MarkRecordTest, FormatsFixedWidthText) {
   const std::string text = text_of(kRecord);
   ASSERT_EQ(text.size(), kMarkTextLength);
-  EXPECT_EQ(text.substr(0, 87),
-            "00000001795977847219 3 07432109876543210987 00000002 000000000000FD01 "
-            "00000000001A2B3C ");
+  EXPECT_EQ(text.substr(0, 96),
+            "00000001795977847219 4 07432109876543210987 00000002 000000000000FD01 "
+            "00000000001A2B3C C0FFEE42 ");
   char sum[9];
-  snprintf(sum, sizeof(sum), "%08X", crc32c(text.data(), 87));
-  EXPECT_EQ(text.substr(87), std::string(sum) + "\n");
+  snprintf(sum, sizeof(sum), "%08X", crc32c(text.data(), 96));
+  EXPECT_EQ(text.substr(96), std::string(sum) + "\n");
 }
 
 // What is written reads back as it was.
 TEST(MarkRecordTest, RoundTrips) {
   for (const MarkRecord& record :
-       {kRecord, MarkRecord{}, MarkRecord{INT64_MAX, UINT64_MAX, UINT32_MAX, UINT64_MAX, 0}}) {
+       {kRecord, MarkRecord{},
+        MarkRecord{INT64_MAX, UINT64_MAX, UINT32_MAX, UINT64_MAX, 0, UINT32_MAX}}) {
     const MarkText read = parse_mark(text_of(record), crc32c);
     ASSERT_EQ(read.kind, MarkText::Kind::kCurrent);
     EXPECT_TRUE(read.has_identity);
@@ -53,6 +54,7 @@ TEST(MarkRecordTest, RoundTrips) {
     EXPECT_EQ(read.record.timeline, record.timeline);
     EXPECT_EQ(read.record.device, record.device);
     EXPECT_EQ(read.record.inode, record.inode);
+    EXPECT_EQ(read.record.restore, record.restore);
   }
 }
 
@@ -78,7 +80,8 @@ TEST(MarkRecordTest, AnyChangedCharacterIsDamaged) {
       std::string changed = text;
       changed[at] = static_cast<char>(c);
       const MarkText read = parse_mark(changed, crc32c);
-      // A format digit above 3 reads as a newer format: refused all the same.
+      // A format digit above 4 reads as a newer format, 3 as format 3 of the wrong
+      // length: refused all the same.
       const bool refused =
           read.kind == MarkText::Kind::kDamaged || read.kind == MarkText::Kind::kFuture;
       ASSERT_TRUE(refused) << "byte " << at << " changed to " << c;
@@ -97,15 +100,15 @@ TEST(MarkRecordTest, AnyChangedCharacterIsDamaged) {
 // A newer format is recognised as such, whatever follows its number.
 TEST(MarkRecordTest, NewerFormat) {
   std::string text = text_of(kRecord);
-  text[21] = '4';
+  text[21] = '5';
   EXPECT_EQ(parse_mark(text, crc32c).kind, MarkText::Kind::kFuture);
-  EXPECT_EQ(parse_mark(text, crc32c).format, 4u);
+  EXPECT_EQ(parse_mark(text, crc32c).format, 5u);
   const MarkText read = parse_mark("00000001795977847219 17 a record of format 17\n", crc32c);
   EXPECT_EQ(read.kind, MarkText::Kind::kFuture);
   EXPECT_EQ(read.format, 17u);
   for (const char* other : {"00000001795977847219 2 an older format\n",
                             "00000001795977847219 03 x\n", "00000001795977847219 12345 x\n",
-                            "00000001795977847219 3", "3 00000001795977847219 x\n", "hello\n"}) {
+                            "00000001795977847219 4", "4 00000001795977847219 x\n", "hello\n"}) {
     EXPECT_EQ(parse_mark(other, crc32c).damage, MarkDamage::kNoFormat) << other;
   }
 }
@@ -124,6 +127,20 @@ TEST(MarkRecordTest, LegacyFormats) {
   EXPECT_TRUE(read.has_identity);
   EXPECT_EQ(read.record.system, 7432109876543210987ull);
   EXPECT_EQ(read.record.inode, 0x1A2B3Cu);
+  // flakeid 1.3's format 3: checked, with its identity, but no restore label: legacy.
+  std::string three =
+      "00000001795977847219 3 07432109876543210987 00000002 000000000000FD01 00000000001A2B3C ";
+  char sum[9];
+  snprintf(sum, sizeof(sum), "%08X", crc32c(three.data(), three.size()));
+  three += std::string(sum) + "\n";
+  read = parse_mark(three, crc32c);
+  EXPECT_EQ(read.kind, MarkText::Kind::kLegacy);
+  EXPECT_TRUE(read.has_identity);
+  EXPECT_EQ(read.record.inode, 0x1A2B3Cu);
+  EXPECT_EQ(read.record.restore, 0u);
+  three[30] = static_cast<char>(three[30] ^ 1);
+  EXPECT_EQ(parse_mark(three, crc32c).damage, MarkDamage::kChecksum);
+  EXPECT_EQ(parse_mark(three.substr(0, 95), crc32c).damage, MarkDamage::kLength);
   // Cut short, they are no legacy text.
   EXPECT_EQ(parse_mark("0000000179597784721\n", crc32c).kind, MarkText::Kind::kDamaged);
   EXPECT_EQ(parse_mark("0000000179597784721", crc32c).kind, MarkText::Kind::kDamaged);

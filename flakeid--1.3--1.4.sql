@@ -1,0 +1,701 @@
+-- flakeid 1.3 -> 1.4: no role gains rights through flakeid (issue 19), each change in its
+-- own section below.
+-- Every object is created in the extension's schema; no statement depends on search_path:
+-- catalog functions and operators are written pg_catalog.… and OPERATOR(pg_catalog.…), as
+-- this script runs with the extension's schema on the search path, and a role that owns
+-- that schema (the database owner owns public) may have filled it.
+
+\echo Use "ALTER EXTENSION flakeid UPDATE TO '1.4'" to load this file. \quit
+
+-- ---- Functions that bind their own names ------------------------------------------------
+--
+-- A superuser who calls flakeid_adopt() or flakeid_guard() runs their bodies with a
+-- superuser's rights. In 1.3 those bodies named the extension's own functions as
+-- "@extschema@.name": the schema's name as text, fixed when the script ran. The owner of
+-- the schema can rename it and create another of that name holding its own
+-- flakeid_capacity(), flakeid_next() ...: they ran as the superuser (CVE-2018-1058's
+-- pattern). Now:
+--   - the extension's functions are called from SQL-standard bodies (BEGIN ATOMIC), which
+--     PostgreSQL parses once, here, and stores by OID: renaming or refilling a schema later
+--     changes nothing they call. flakeid_adopt() and flakeid_guard() are such bodies; the
+--     checks that need PL/pgSQL (loops, dynamic SQL, errors with hints) are in
+--     flakeid_adopt_checked() and flakeid_guard_checked(), which call none of the
+--     extension's functions: they get what they need as arguments (the capacity, the
+--     first key of now, the OID of flakeid_next() or flakeid_guard_trigger());
+--   - everything else those PL/pgSQL bodies call is PostgreSQL's own, found with
+--     search_path = pg_catalog, pg_temp (a function's SET): pg_catalog first, and pg_temp
+--     holds no functions or operators that a lookup would find (the statements they build
+--     with format() also name the catalog's functions pg_catalog.…, quote identifiers
+--     with %I and print relations as regclass, which qualifies and quotes them);
+--   - what they hand to ALTER TABLE or CREATE TRIGGER as text (the DEFAULT, the trigger's
+--     function) is written from the OID at that moment (regproc prints the schema's
+--     current name, quoted) and checked by OID afterwards, in pg_depend and pg_trigger:
+--     a schema renamed in between makes the call fail, and nothing ran.
+
+-- flakeid_adopt(): see flakeid--1.2--1.3.sql for what it does. The checks and changes, in
+-- PL/pgSQL, with the values that come from the extension's C functions as arguments.
+-- Called by flakeid_adopt(); called directly, it refuses a next_fn that is not the
+-- extension's flakeid_next(), and the rest is the caller's own table. row_security is off
+-- in it: the max() of the keys reads every row or fails.
+CREATE FUNCTION @extschema@.flakeid_adopt_checked(
+    tbl regclass,
+    key_column name,
+    drop_sequence boolean,
+    require_unique boolean,
+    next_fn regprocedure,
+    cap_layout text,
+    cap_epoch timestamptz,
+    cap_timestamp_bits integer,
+    cap_datacenter_bits integer,
+    cap_machine_bits integer,
+    cap_sequence_bits integer,
+    first_key bigint,
+    preset_names text[],
+    preset_timestamp_bits integer[],
+    preset_low_bits integer[])
+-- adopted_max (issue 20): the largest key the table held, which flakeid_adopt() hands to
+-- flakeid_resume_above(); NULL when every member was adopted already.
+RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text,
+               adopted_max bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+AS $adopt$
+#variable_conflict use_variable
+DECLARE
+  -- How pg_get_expr prints the default every adopted column ends with, here: its schema's
+  -- name now, quoted (pg_catalog alone is on the search path, so the name is qualified).
+  next_expr constant text := next_fn::regproc::text || '()';
+  members oid[];          -- tbl first, then its partitions and children, parents first
+  member_attnum int2[];   -- the key column's number in each member
+  member_seq oid[];       -- the sequence of each member's default or identity, or 0
+  member_prev text[];     -- each member's previous default, as the result shows it
+  member_kind text[];     -- 'identity', 'sequence', 'none' or 'adopted'
+  member_attrdef oid[];   -- each member's pg_attrdef row (0: none)
+  seqs oid[] := '{}';     -- the distinct old sequences
+  seq_names text[] := '{}';
+  seq_fates text[] := '{}';
+  copy_stmts text[] := '{}';  -- statements that remake kept identity sequences, in order
+  m oid;
+  seq_oid oid;
+  i int;
+  k int;
+  r record;
+  s record;
+  users text[];
+  owner_col record;
+  owned_here boolean;
+  is_identity_seq boolean;
+  max_key bigint;
+  cap record;
+  now_ms bigint;
+  layout_now text;
+  layout_start text;
+  epoch_now text;
+  epoch_start text;
+  fits text;
+  fit_epoch_ms bigint;
+  fit_span bigint;
+  fit_hint text;
+  stmt text;
+BEGIN
+  -- The caller passes the default to set: it must be the extension's own flakeid_next().
+  IF NOT EXISTS (
+       SELECT FROM pg_depend dep JOIN pg_proc p ON p.oid = dep.objid
+        WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = next_fn
+          AND dep.refclassid = 'pg_extension'::regclass AND dep.deptype = 'e'
+          AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid')
+          AND p.proname = 'flakeid_next' AND p.pronargs = 0) THEN
+    RAISE EXCEPTION 'flakeid_adopt_checked() sets DEFAULT flakeid_next() only, not %', next_fn
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Call flakeid_adopt(), which passes it.';
+  END IF;
+  IF tbl IS NULL OR key_column IS NULL OR drop_sequence IS NULL OR require_unique IS NULL THEN
+    RAISE EXCEPTION 'flakeid_adopt() takes no NULL argument'
+      USING ERRCODE = 'null_value_not_allowed',
+            HINT = 'Name the table and its key column; drop_sequence and require_unique are true or false.';
+  END IF;
+  IF current_setting('transaction_read_only')::boolean THEN
+    RAISE EXCEPTION 'cannot adopt table % in a read-only transaction', tbl
+      USING ERRCODE = 'read_only_sql_transaction',
+            HINT = 'Call flakeid_adopt() in a read-write transaction on the primary server.';
+  END IF;
+
+  -- The owner first, before the lock: a role that may not alter the table does not queue
+  -- behind (and in front of) its users.
+  SELECT c.relowner::regrole AS owner, c.relkind, c.relispartition INTO r FROM pg_class c WHERE c.oid = tbl;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'table with OID % does not exist', tbl::oid
+      USING ERRCODE = 'undefined_table', HINT = 'Name an existing table.';
+  END IF;
+  IF r.relkind NOT IN ('r', 'p') THEN
+    RAISE EXCEPTION '% is not a table', tbl
+      USING ERRCODE = 'wrong_object_type',
+            HINT = 'flakeid_adopt() takes an ordinary or a partitioned table, not a view, a foreign table or a sequence.';
+  END IF;
+  -- Rows inserted through the parent take the parent's default: a partition alone would
+  -- keep them on the old one.
+  IF r.relispartition THEN
+    RAISE EXCEPTION '% is a partition of %', tbl,
+                    (SELECT h.inhparent::regclass FROM pg_inherits h WHERE h.inhrelid = tbl)
+      USING ERRCODE = 'wrong_object_type',
+            DETAIL = 'Rows inserted through the partitioned table take its default, not the partition''s.',
+            HINT = 'Adopt the partitioned table at the top: flakeid_adopt() sets the default on it and on every partition.';
+  END IF;
+  IF NOT pg_has_role(r.owner::oid, 'USAGE') THEN
+    RAISE EXCEPTION 'must be owner of table % to adopt it', tbl
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = format('flakeid_adopt() alters the table, which only its owner (%s), a member of that role or a superuser may do.', r.owner),
+            HINT = 'Privileges on the table are not enough: call it as the owner.';
+  END IF;
+
+  -- The lock ALTER TABLE takes, on the table and every partition and child; then look.
+  EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+
+  WITH RECURSIVE tree(relid, depth) AS (
+    SELECT tbl::oid, 0
+    UNION ALL
+    SELECT h.inhrelid, t.depth + 1 FROM pg_inherits h JOIN tree t ON h.inhparent = t.relid)
+  SELECT array_agg(relid ORDER BY depth, relid) INTO members
+  FROM (SELECT relid, max(depth) AS depth FROM tree GROUP BY relid) AS d;
+
+  FOR i IN 1 .. array_length(members, 1) LOOP
+    m := members[i];
+    SELECT c.relkind, c.relowner::regrole AS owner, a.attnum, a.atttypid, a.attidentity,
+           a.attgenerated, coalesce(d.oid, 0) AS attrdef,
+           pg_get_expr(d.adbin, d.adrelid) AS default_expr
+      INTO r
+      FROM pg_class c
+      LEFT JOIN pg_attribute a
+        ON a.attrelid = c.oid AND a.attname = key_column AND a.attnum > 0 AND NOT a.attisdropped
+      LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+     WHERE c.oid = m;
+    IF r.relkind NOT IN ('r', 'p') THEN
+      RAISE EXCEPTION '% is not a table', m::regclass
+        USING ERRCODE = 'wrong_object_type',
+              DETAIL = format('It is a partition or child of %s.', tbl),
+              HINT = 'flakeid_adopt() sets the default of every partition and child: detach this one first.';
+    END IF;
+    IF NOT pg_has_role(r.owner::oid, 'USAGE') THEN
+      RAISE EXCEPTION 'must be owner of table % to adopt it', m::regclass
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = format('%s is a partition or child of %s, owned by %s; flakeid_adopt() alters it too.', m::regclass, tbl, r.owner),
+              HINT = 'Call it as a role that owns the table and every partition and child.';
+    END IF;
+    IF r.attnum IS NULL THEN
+      RAISE EXCEPTION 'column "%" of table % does not exist', key_column, m::regclass
+        USING ERRCODE = 'undefined_column',
+              HINT = 'key_column is the column''s name as stored, capitals included: ''OrderId'', not ''"OrderId"''.';
+    END IF;
+    IF r.atttypid <> 'int8'::regtype THEN
+      RAISE EXCEPTION 'key column "%" of table % is %, not bigint', key_column, m::regclass,
+                      format_type(r.atttypid, NULL)
+        USING ERRCODE = 'datatype_mismatch',
+              DETAIL = 'A flakeid key needs all 64 bits of a bigint.',
+              HINT = format('Convert the column first (from integer, this rewrites the table): ALTER TABLE %s ALTER COLUMN %I TYPE bigint;',
+                            m::regclass, key_column);
+    END IF;
+    IF require_unique AND NOT EXISTS (
+         SELECT FROM pg_index x
+          WHERE x.indrelid = m AND x.indisunique AND x.indisvalid AND x.indnkeyatts = 1
+            AND x.indkey[0] = r.attnum AND x.indpred IS NULL AND x.indexprs IS NULL) THEN
+      RAISE EXCEPTION 'key column "%" of table % is neither its primary key nor unique', key_column, m::regclass
+        USING ERRCODE = 'invalid_column_reference',
+              DETAIL = 'flakeid keys are unique when they are made, but nothing would stop the same key from being inserted twice.',
+              HINT = format('Add a primary key or a unique constraint on %I alone (on every inheritance child too), or pass require_unique => false.', key_column);
+    END IF;
+
+    member_attnum[i] := r.attnum;
+    member_attrdef[i] := r.attrdef;
+    member_seq[i] := 0;
+    IF r.attgenerated <> '' THEN
+      RAISE EXCEPTION 'key column "%" of table % is a generated column', key_column, m::regclass
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'flakeid_adopt() replaces a sequence, an identity or no default; a generated column keeps its expression.';
+    ELSIF r.attidentity <> '' THEN
+      member_kind[i] := 'identity';
+      member_prev[i] := CASE r.attidentity WHEN 'a' THEN 'GENERATED ALWAYS AS IDENTITY'
+                                           ELSE 'GENERATED BY DEFAULT AS IDENTITY' END;
+      -- The identity's sequence depends on its column; a partition's identity (18 and later)
+      -- is its parent's.
+      SELECT coalesce((SELECT dep.objid FROM pg_depend dep
+                        WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+                          AND dep.refobjid = m AND dep.refobjsubid = r.attnum AND dep.deptype = 'i'),
+                      (SELECT member_seq[array_position(members, h.inhparent)]
+                         FROM pg_inherits h WHERE h.inhrelid = m LIMIT 1), 0)
+        INTO seq_oid;
+      member_seq[i] := seq_oid;
+    ELSIF r.default_expr IS NULL THEN
+      member_kind[i] := 'none';
+      member_prev[i] := 'no default';
+    ELSIF r.default_expr = next_expr THEN
+      member_kind[i] := 'adopted';
+      member_prev[i] := 'DEFAULT ' || next_expr;
+    ELSE
+      -- nextval of one sequence, and nothing else.
+      SELECT dep.refobjid INTO seq_oid FROM pg_depend dep JOIN pg_class c ON c.oid = dep.refobjid
+       WHERE dep.classid = 'pg_attrdef'::regclass AND dep.objid = r.attrdef
+         AND dep.refclassid = 'pg_class'::regclass AND c.relkind = 'S';
+      IF seq_oid IS NULL OR r.default_expr <> format('nextval(%L::regclass)', seq_oid::regclass::text) THEN
+        RAISE EXCEPTION 'the default of column "%" of table % is neither a sequence nor flakeid_next()', key_column, m::regclass
+          USING ERRCODE = 'object_not_in_prerequisite_state',
+                DETAIL = format('Its default is %s.', r.default_expr),
+                HINT = format('flakeid_adopt() replaces nextval() of a sequence (bigserial), an identity or no default. Drop this default first (ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT), or set DEFAULT %s yourself.',
+                              m::regclass, key_column, next_expr);
+      END IF;
+      member_kind[i] := 'sequence';
+      member_prev[i] := 'DEFAULT ' || r.default_expr;
+      member_seq[i] := seq_oid;
+    END IF;
+    IF member_seq[i] <> 0 AND NOT member_seq[i] = ANY (seqs) THEN
+      seqs := seqs || member_seq[i];
+    END IF;
+  END LOOP;
+
+  -- Adopted already, every one: nothing to check, nothing to change.
+  IF NOT 'adopted' <> ANY (member_kind) THEN
+    FOR i IN 1 .. array_length(members, 1) LOOP
+      RETURN QUERY SELECT members[i]::regclass, member_prev[i], NULL::text, NULL::text, NULL::bigint;
+    END LOOP;
+    RETURN;
+  END IF;
+
+  -- Each old sequence: who else uses it, and whether it can be dropped or kept.
+  FOR k IN 1 .. coalesce(array_length(seqs, 1), 0) LOOP
+    SELECT c.oid::regclass::text AS name, c.relowner::regrole AS owner, c.relnamespace,
+           c.relpersistence, c.relacl, n.nspname, c.relname INTO s
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = seqs[k];
+    seq_names[k] := s.name;
+    -- The column that owns it (bigserial: 'a'; identity: 'i'), if any.
+    SELECT dep.refobjid, dep.refobjsubid, dep.deptype INTO owner_col FROM pg_depend dep
+     WHERE dep.classid = 'pg_class'::regclass AND dep.objid = seqs[k]
+       AND dep.refclassid = 'pg_class'::regclass AND dep.refobjsubid > 0 AND dep.deptype IN ('a', 'i');
+    is_identity_seq := FOUND AND owner_col.deptype = 'i';
+    owned_here := coalesce(FOUND AND owner_col.refobjid = ANY (members)
+                  AND owner_col.refobjsubid = member_attnum[array_position(members, owner_col.refobjid)], false);
+    -- Everything else that depends on it: another table's default, a view, a function
+    -- with a SQL-standard body, its extension, a column of another table that owns it.
+    SELECT array_agg(u ORDER BY u) INTO users FROM (
+      SELECT pg_describe_object(dep.classid, dep.objid, dep.objsubid) AS u FROM pg_depend dep
+       WHERE dep.refclassid = 'pg_class'::regclass AND dep.refobjid = seqs[k]
+         AND NOT (dep.classid = 'pg_attrdef'::regclass AND dep.objid = ANY (member_attrdef))
+      UNION ALL
+      SELECT 'owner ' || pg_describe_object(dep.refclassid, dep.refobjid, 0) FROM pg_depend dep
+       WHERE dep.classid = 'pg_class'::regclass AND dep.objid = seqs[k] AND dep.deptype = 'e'
+      UNION ALL
+      SELECT 'owner ' || pg_describe_object('pg_class'::regclass, owner_col.refobjid, owner_col.refobjsubid)
+       WHERE owner_col.refobjid IS NOT NULL AND NOT owned_here) AS e;
+
+    IF is_identity_seq THEN
+      IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot adopt table %: other objects use its identity sequence %', tbl, s.name
+          USING ERRCODE = 'dependent_objects_still_exist',
+                DETAIL = 'Used by: ' || array_to_string(users, '; ') || '.',
+                HINT = 'PostgreSQL drops an identity''s sequence with the identity: change or drop those objects first.';
+      END IF;
+      IF drop_sequence THEN
+        seq_fates[k] := 'dropped';
+      ELSE
+        -- An identity sequence cannot be detached: a new one of the same name, parameters,
+        -- value, owner and grants takes its place.
+        IF NOT has_schema_privilege(s.relnamespace, 'CREATE') THEN
+          RAISE EXCEPTION 'cannot keep identity sequence %: no CREATE privilege on schema %', s.name, s.nspname::regnamespace
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'drop_sequence => false remakes an identity''s sequence as an ordinary one: it needs CREATE on its schema, or pass drop_sequence => true.';
+        END IF;
+        SELECT format('CREATE %sSEQUENCE %I.%I AS %s INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s CACHE %s %sCYCLE',
+                      CASE s.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, s.nspname, s.relname,
+                      format_type(q.seqtypid, NULL), q.seqincrement, q.seqmin, q.seqmax, q.seqstart,
+                      q.seqcache, CASE WHEN q.seqcycle THEN '' ELSE 'NO ' END)
+          INTO stmt FROM pg_sequence q WHERE q.seqrelid = seqs[k];
+        copy_stmts := copy_stmts || stmt;
+        EXECUTE format('SELECT pg_catalog.format(''SELECT pg_catalog.setval(%%L, %%s, %%L)'', %L, last_value, is_called) FROM %s',
+                       s.name, s.name) INTO stmt;
+        copy_stmts := copy_stmts || stmt;
+        IF s.owner::oid <> current_user::regrole::oid THEN
+          copy_stmts := copy_stmts || format('ALTER SEQUENCE %s OWNER TO %s', s.name, s.owner);
+        END IF;
+        copy_stmts := copy_stmts || ARRAY(
+          SELECT format('GRANT %s ON SEQUENCE %s TO %s%s', a.privilege_type, s.name,
+                        CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
+                        CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+            FROM aclexplode(s.relacl) a WHERE a.grantee <> s.owner::oid);
+        seq_fates[k] := 'kept, remade as an ordinary sequence owned by no column';
+      END IF;
+    ELSIF drop_sequence THEN
+      IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot drop sequence %: other objects use it', s.name
+          USING ERRCODE = 'dependent_objects_still_exist',
+                DETAIL = 'Used by: ' || array_to_string(users, '; ') || '.',
+                HINT = 'Pass drop_sequence => false to keep it for them: flakeid_adopt() then leaves it in place, owned by no column of this table.';
+      END IF;
+      IF NOT pg_has_role(s.owner::oid, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of sequence % to drop it', s.name
+          USING ERRCODE = 'insufficient_privilege',
+                HINT = format('Call it as the owner of the sequence (%s), or pass drop_sequence => false.', s.owner);
+      END IF;
+      seq_fates[k] := 'dropped';
+    ELSIF owned_here THEN
+      IF NOT pg_has_role(s.owner::oid, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of sequence % to detach it from its column', s.name
+          USING ERRCODE = 'insufficient_privilege',
+                HINT = format('Call it as the owner of the sequence (%s).', s.owner);
+      END IF;
+      seq_fates[k] := 'kept, owned by no column';
+    ELSE
+      seq_fates[k] := 'kept';
+    END IF;
+  END LOOP;
+
+  -- The keys: every one must lie below the first flakeid key of now, under the layout and
+  -- epoch new sessions of this database get (those this session started with).
+  SELECT cap_layout AS layout, cap_epoch AS epoch, cap_timestamp_bits AS timestamp_bits,
+         cap_datacenter_bits AS datacenter_bits, cap_machine_bits AS machine_bits,
+         cap_sequence_bits AS sequence_bits INTO cap;
+  layout_now := current_setting('flakeid.layout');
+  epoch_now := current_setting('flakeid.epoch');
+  SELECT g.reset_val INTO layout_start FROM pg_settings g WHERE g.name = 'flakeid.layout';
+  SELECT g.reset_val INTO epoch_start FROM pg_settings g WHERE g.name = 'flakeid.epoch';
+  IF layout_now IS DISTINCT FROM layout_start OR epoch_now IS DISTINCT FROM epoch_start THEN
+    RAISE EXCEPTION 'this session''s flakeid layout and epoch (%, %) are not those it started with (%, %)',
+                    layout_now, epoch_now, layout_start, epoch_start
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'flakeid_adopt() checks the table''s keys under the layout and epoch its new rows will be made with: the database''s, as a new session gets them.',
+            HINT = 'RESET flakeid.layout; RESET flakeid.epoch; or set them for the database (ALTER DATABASE ... SET) and connect again.';
+  END IF;
+  -- Every key, or none: a row-level security policy that applies to the caller could hide
+  -- the largest (FORCE ROW LEVEL SECURITY makes the owner subject to it). row_security is
+  -- off in this function, so the max() below would fail rather than read under a policy;
+  -- this says why first.
+  IF row_security_active(tbl) THEN
+    RAISE EXCEPTION 'cannot adopt table %: row-level security could hide some of its keys from %', tbl, current_user
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = 'flakeid_adopt() must read every key of the table to check that new keys sort above them all.',
+            HINT = format('Call it as a role that bypasses row-level security (a superuser or a role with BYPASSRLS), or, as the owner, for the time of the call: ALTER TABLE %s NO FORCE ROW LEVEL SECURITY.', tbl);
+  END IF;
+  EXECUTE format('SELECT pg_catalog.max(%I) FROM %s', key_column, tbl) INTO max_key;
+  IF max_key >= first_key THEN
+    -- Which presets would fit with this epoch: flakeid_min_id(now(), preset, epoch) is
+    -- (now_ms - epoch_ms) << (D + M + S), when now_ms - epoch_ms fits in the T bits.
+    now_ms := floor(extract(epoch FROM now()) * 1000)::bigint;
+    SELECT string_agg(p.name, ', ' ORDER BY p.name) INTO fits
+      FROM unnest(preset_names, preset_timestamp_bits, preset_low_bits) AS p(name, t, low),
+           LATERAL (SELECT now_ms - (extract(epoch FROM cap.epoch) * 1000)::bigint AS ms) AS since
+     WHERE since.ms >= 0 AND since.ms < 2::numeric ^ p.t AND max_key < (since.ms << p.low);
+    -- min_id(now, layout, epoch) = (now_ms - epoch_ms) << (D + M + S) lies above max_key
+    -- when now_ms - epoch_ms > max_key >> (D + M + S), within the layout's T bits.
+    fit_span := (max_key >> (cap.datacenter_bits + cap.machine_bits + cap.sequence_bits)) + 1;
+    fit_epoch_ms := now_ms - fit_span;
+    IF fit_epoch_ms >= 0 AND fit_span < 2::numeric ^ cap.timestamp_bits THEN
+      fit_hint := format('under %s, an epoch at or before %s would', cap.layout,
+                         to_char((timestamptz 'epoch' + fit_epoch_ms * interval '1 millisecond')
+                                   AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || '+00');
+    END IF;
+    RAISE EXCEPTION 'the largest key of table %, %, is not below the first flakeid key of now, %', tbl, max_key, first_key
+      USING ERRCODE = 'FL015',
+            DETAIL = format('Under layout %s and epoch %s, new keys would sort below old ones and could collide with them.',
+                            cap.layout, to_char(cap.epoch AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || '+00'),
+            HINT = CASE WHEN fits IS NULL AND fit_hint IS NULL
+                     THEN 'No preset layout fits these keys with this epoch, nor any epoch since 1970 under this layout: keep the sequence.'
+                   ELSE concat_ws('; ',
+                          CASE WHEN fits IS NOT NULL THEN format('With this epoch, these layouts would fit: %s', fits) END,
+                          fit_hint)
+                        || '. Layout and epoch are set per database (ALTER DATABASE ... SET flakeid.layout, flakeid.epoch) and decode every flakeid key in it: change them only where it has made none.'
+                   END;
+  END IF;
+
+  -- Nothing refused: change. Identities first (on 18, dropping a partitioned table's
+  -- identity drops its partitions' too).
+  FOR i IN 1 .. array_length(members, 1) LOOP
+    IF EXISTS (SELECT FROM pg_attribute a
+                WHERE a.attrelid = members[i] AND a.attnum = member_attnum[i] AND a.attidentity <> '') THEN
+      EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY', members[i]::regclass, key_column);
+    END IF;
+  END LOOP;
+  EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', tbl, key_column, next_expr);
+  FOR k IN 1 .. coalesce(array_length(seqs, 1), 0) LOOP
+    IF seq_fates[k] = 'dropped' AND to_regclass(seq_names[k]) IS NOT NULL THEN
+      EXECUTE format('DROP SEQUENCE %s', seq_names[k]);
+    ELSIF seq_fates[k] = 'kept, owned by no column' THEN
+      EXECUTE format('ALTER SEQUENCE %s OWNED BY NONE', seq_names[k]);
+    END IF;
+  END LOOP;
+  FOREACH stmt IN ARRAY copy_stmts LOOP
+    EXECUTE stmt;
+  END LOOP;
+
+  -- Every member ends with the default and no identity, or this is a bug: undo it all.
+  FOR i IN 1 .. array_length(members, 1) LOOP
+    -- The default is bound by OID to the extension's flakeid_next() and to no other
+    -- function (ALTER TABLE parsed it by name: a schema renamed meanwhile shows here).
+    IF NOT EXISTS (SELECT FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                    WHERE a.attrelid = members[i] AND a.attnum = member_attnum[i] AND a.attidentity = ''
+                      AND pg_get_expr(d.adbin, d.adrelid) = next_expr
+                      AND ARRAY(SELECT dep.refobjid FROM pg_depend dep
+                                 WHERE dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid
+                                   AND dep.refclassid = 'pg_proc'::regclass) = ARRAY[next_fn::oid]) THEN
+      RAISE EXCEPTION 'flakeid_adopt() left column "%" of table % without DEFAULT %', key_column, members[i]::regclass, next_expr
+        USING ERRCODE = 'internal_error', HINT = 'Nothing was changed. Please report this as a bug of flakeid.';
+    END IF;
+    RETURN QUERY SELECT members[i]::regclass, member_prev[i],
+                        seq_names[array_position(seqs, member_seq[i])],
+                        seq_fates[array_position(seqs, member_seq[i])], max_key;
+  END LOOP;
+END
+$adopt$;
+
+-- ==== issue 20: adopted keys count for every resume rule =================================
+-- flakeid_resume_above(key): every later ID of the node, in every database, after a
+-- restart, a crash or a promotion, comes above `key` (a key of the database's layout and
+-- epoch made before now, by another generator): the server's mark file and the database's
+-- mark are raised to its millisecond, then every generator state. A key at or above the
+-- first key of now is refused (FL015), so it raises the marks no further than an ID from
+-- flakeid_next() does: anyone who may make IDs may call it (src/pg/resume_above.cpp).
+-- flakeid_adopt() calls it, after its checks and changes, with the largest adopted key.
+CREATE FUNCTION @extschema@.flakeid_resume_above(key bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'flakeid_resume_above'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- flakeid_key_overlaps(): the layouts and epochs in use on this server (every state since
+-- it started, and the caller's settings) whose IDs can be equal, under the server's node
+-- ids. same_time: equal IDs are made in the same millisecond and decode to the same time
+-- and node (twitter and large_cluster at node 0|0); apart: how much later the other makes
+-- an ID equal to one of the first (another epoch), NULL where that varies (other timestamp
+-- widths: times far apart). A generator state per layout and epoch keeps IDs apart only
+-- within it (src/core/key_overlap.hpp).
+CREATE FUNCTION @extschema@.flakeid_key_overlaps(
+    OUT layout text,
+    OUT epoch timestamptz,
+    OUT other_layout text,
+    OUT other_epoch timestamptz,
+    OUT same_time boolean,
+    OUT apart interval)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flakeid_key_overlaps'
+LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+-- ==== end of issue 20's section (and the lines marked "issue 20" in flakeid_adopt_checked
+-- and flakeid_adopt) ====
+
+-- The entry point: binds flakeid_capacity(), flakeid_min_id(), flakeid_layouts() and
+-- flakeid_next() by OID (a SQL-standard body) and passes what they give to
+-- flakeid_adopt_checked(). The presets' widths go as arrays: the hint computes which would
+-- fit, as flakeid_min_id(now(), preset, epoch) does, without a call that could fail.
+CREATE OR REPLACE FUNCTION @extschema@.flakeid_adopt(
+    tbl regclass,
+    key_column name DEFAULT 'id',
+    drop_sequence boolean DEFAULT true,
+    require_unique boolean DEFAULT true)
+RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text)
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT a.relation, a.previous, a.sequence, a.sequence_now
+    FROM @extschema@.flakeid_capacity() AS c,
+         @extschema@.flakeid_adopt_checked(
+           tbl, key_column, drop_sequence, require_unique,
+           '@extschema@.flakeid_next()'::pg_catalog.regprocedure,
+           c.layout, c.epoch, c.timestamp_bits, c.datacenter_bits, c.machine_bits,
+           c.sequence_bits, @extschema@.flakeid_min_id(pg_catalog.now()),
+           ARRAY(SELECT l.name FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
+           ARRAY(SELECT l.timestamp_bits FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
+           ARRAY(SELECT l.datacenter_bits OPERATOR(pg_catalog.+) l.machine_bits
+                        OPERATOR(pg_catalog.+) l.sequence_bits
+                   FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name)) AS a
+         -- issue 20: once flakeid_adopt_checked() has run to its end (a PL/pgSQL set is
+         -- complete before its first row), the adopted keys become the node's.
+         CROSS JOIN LATERAL @extschema@.flakeid_resume_above(a.adopted_max) AS covered;
+END;
+
+-- flakeid_guard(): see flakeid--1.2--1.3.sql. The checks and the trigger, in PL/pgSQL,
+-- with the layout's node bits and the OID of flakeid_guard_trigger() as arguments; after
+-- CREATE TRIGGER, the trigger is checked by OID: the extension's function, ENABLE ALWAYS.
+-- Called directly, it refuses a trigger_fn that is not the extension's.
+CREATE FUNCTION @extschema@.flakeid_guard_checked(
+    tbl regclass, key_column name, node_bits integer, trigger_fn regprocedure)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    key_type regtype;
+BEGIN
+    IF NOT EXISTS (
+         SELECT FROM pg_depend dep JOIN pg_proc p ON p.oid = dep.objid
+          WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = trigger_fn
+            AND dep.refclassid = 'pg_extension'::regclass AND dep.deptype = 'e'
+            AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid')
+            AND p.proname = 'flakeid_guard_trigger' AND p.pronargs = 0) THEN
+        RAISE EXCEPTION 'flakeid_guard_checked() installs flakeid_guard_trigger() only, not %',
+                trigger_fn
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Call flakeid_guard(), which passes it.';
+    END IF;
+    SELECT a.atttypid::regtype INTO key_type FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attname = key_column AND a.attnum > 0
+      AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'flakeid_guard: table % has no column %', tbl,
+                format('"%s"', replace(key_column, '"', '""'))
+            USING ERRCODE = 'undefined_column',
+                  HINT = 'Name the column that holds the flakeid keys: '
+                         'SELECT flakeid_guard(regclass ''table'', name ''key_column'').';
+    END IF;
+    IF key_type <> 'bigint'::regtype THEN
+        RAISE EXCEPTION 'flakeid_guard: column % of table % is %, not bigint',
+                format('"%s"', replace(key_column, '"', '""')), tbl, key_type
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'flakeid keys are bigint; the guard reads nothing else.';
+    END IF;
+    IF node_bits = 0 THEN
+        RAISE EXCEPTION 'flakeid_guard: the layout of this database has no node bits, so the '
+                        'guard cannot tell servers apart'
+            USING ERRCODE = 'FL013',
+                  DETAIL = format('flakeid.layout is %s here.',
+                                  current_setting('flakeid.layout')),
+                  HINT = 'Set the layout the publishers make IDs with first: ALTER DATABASE '
+                         '... SET flakeid.layout = ''...''.';
+    END IF;
+    -- regproc prints the function's schema as it is named now, quoted; the check below
+    -- finds out if the name led elsewhere.
+    EXECUTE format(
+        'CREATE OR REPLACE TRIGGER flakeid_guard BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION %s(%L)',
+        tbl, trigger_fn::regproc, key_column);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER flakeid_guard', tbl);
+    IF NOT EXISTS (SELECT FROM pg_trigger t
+                    WHERE t.tgrelid = tbl AND t.tgname = 'flakeid_guard'
+                      AND t.tgfoid = trigger_fn AND t.tgenabled = 'A') THEN
+        RAISE EXCEPTION 'flakeid_guard: the trigger on % does not call %', tbl, trigger_fn
+            USING ERRCODE = 'internal_error',
+                  DETAIL = 'The function''s schema was renamed while the trigger was made.',
+                  HINT = 'Nothing was changed. Call flakeid_guard() again.';
+    END IF;
+END
+$$;
+
+-- The entry point: binds flakeid_capacity() and flakeid_guard_trigger() by OID.
+CREATE OR REPLACE FUNCTION @extschema@.flakeid_guard(tbl regclass, key_column name DEFAULT 'id')
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@.flakeid_guard_checked(
+           tbl, key_column,
+           (SELECT c.datacenter_bits OPERATOR(pg_catalog.+) c.machine_bits
+              FROM @extschema@.flakeid_capacity() AS c),
+           '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure);
+END;
+
+-- flakeid_guard_forget(): a SQL-standard body (the binding table bound by OID) and
+-- SECURITY DEFINER, so that a role granted EXECUTE forgets as the README says (in 1.3 it
+-- failed with 42501 on the binding table). The body deletes the given node's bindings and
+-- nothing else; EXECUTE stays revoked from PUBLIC.
+CREATE OR REPLACE FUNCTION @extschema@.flakeid_guard_forget(datacenter_id integer, machine_id integer)
+RETURNS integer
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  WITH gone AS (
+    DELETE FROM @extschema@.flakeid_guard_binding AS b
+     WHERE b.datacenter_id OPERATOR(pg_catalog.=) flakeid_guard_forget.datacenter_id
+       AND b.machine_id OPERATOR(pg_catalog.=) flakeid_guard_forget.machine_id
+    RETURNING 1)
+  SELECT pg_catalog.count(*)::integer FROM gone;
+END;
+
+-- ---- The guard's trigger: only the table's owner replaces it, and its state shows ------
+
+-- A role with the TRIGGER privilege on a guarded table may CREATE OR REPLACE TRIGGER
+-- flakeid_guard: the new trigger is ENABLE ORIGIN (only ALTER TABLE, the owner's, makes it
+-- ALWAYS), so apply workers skip it, and replicated rows of a clashing node land. This
+-- event trigger refuses (42501) a trigger named flakeid_guard, or one that runs
+-- flakeid_guard_trigger(), made by a role that is not the table's owner (nor a member of
+-- its role, nor a superuser). The function is found as the extension's member (pg_depend),
+-- not by name. A trigger made on a partitioned table is cloned onto its partitions (and
+-- CREATE OR REPLACE replaces a partition's trigger of that name), which
+-- pg_event_trigger_ddl_commands() does not report: the clones, found through tgparentid,
+-- are checked with their own tables' owners (attack19 H3: the owner of a parent replaced
+-- the guard of a partition it had only the TRIGGER privilege on).
+CREATE FUNCTION @extschema@.flakeid_guard_ddl()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    guard_fn oid;
+    r record;
+BEGIN
+    SELECT dep.objid INTO guard_fn
+      FROM pg_depend dep JOIN pg_proc p ON p.oid = dep.objid
+     WHERE dep.classid = 'pg_proc'::regclass AND dep.refclassid = 'pg_extension'::regclass
+       AND dep.deptype = 'e' AND p.proname = 'flakeid_guard_trigger' AND p.pronargs = 0
+       AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid');
+    FOR r IN
+        WITH RECURSIVE made(oid) AS (
+            SELECT d.objid FROM pg_event_trigger_ddl_commands() AS d
+             WHERE d.classid = 'pg_trigger'::regclass
+            UNION
+            SELECT clone.oid FROM pg_trigger clone JOIN made ON clone.tgparentid = made.oid)
+        SELECT t.tgrelid::regclass AS rel, t.tgname, c.relowner::regrole AS owner
+          FROM made
+          JOIN pg_trigger t ON t.oid = made.oid
+          JOIN pg_class c ON c.oid = t.tgrelid
+         WHERE (t.tgname = 'flakeid_guard' OR t.tgfoid = guard_fn)
+           AND NOT pg_has_role(c.relowner, 'USAGE')
+    LOOP
+        RAISE EXCEPTION 'only the owner of table % can make or replace its replication guard (trigger %)',
+                r.rel, quote_ident(r.tgname)
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'A trigger that runs flakeid_guard_trigger(), or is named flakeid_guard, '
+                           'is the guard: one made by another role would not be ENABLE ALWAYS, '
+                           'and replicated rows would skip it.',
+                  HINT = format('Ask the owner (%s) to run SELECT flakeid_guard(regclass %L).',
+                                r.owner, r.rel::text);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.flakeid_guard_ddl() FROM PUBLIC;
+CREATE EVENT TRIGGER flakeid_guard_ddl ON ddl_command_end
+    WHEN TAG IN ('CREATE TRIGGER')
+    EXECUTE FUNCTION @extschema@.flakeid_guard_ddl();
+
+-- Every table the guard is on, or was on: each trigger named flakeid_guard or running
+-- flakeid_guard_trigger() (bound here by OID), its key column and tgenabled, and whether
+-- it guards (the extension's function, BEFORE INSERT OR UPDATE FOR EACH ROW, fired in apply
+-- workers: ENABLE ALWAYS, or ENABLE REPLICA; with no WHEN condition and no UPDATE OF column
+-- list, which would let rows pass the trigger unchecked: attack19 H4);
+-- and each table that rows bound a node from (first_table of the bindings) but that has no
+-- such trigger now ('gone'). The table's owner can weaken its guard (ALTER TABLE ... ENABLE
+-- TRIGGER makes it ENABLE ORIGIN, DISABLE TRIGGER, DROP TRIGGER): this shows it.
+CREATE VIEW @extschema@.flakeid_guarded_tables AS
+SELECT t.tgrelid::pg_catalog.regclass AS relation,
+       CASE WHEN t.tgnargs OPERATOR(pg_catalog.=) 1
+            THEN pg_catalog.convert_from(
+                   pg_catalog.substr(t.tgargs, 1,
+                                     pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1),
+                   pg_catalog.getdatabaseencoding())::name
+       END AS key_column,
+       CASE t.tgenabled WHEN 'A' THEN 'always' WHEN 'O' THEN 'origin' WHEN 'R' THEN 'replica'
+                        WHEN 'D' THEN 'disabled' END AS enabled,
+       ((t.tgenabled OPERATOR(pg_catalog.=) 'A' OR t.tgenabled OPERATOR(pg_catalog.=) 'R')
+        AND t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure
+        AND t.tgtype OPERATOR(pg_catalog.=) 23   -- ROW | BEFORE | INSERT | UPDATE
+        AND t.tgnargs OPERATOR(pg_catalog.=) 1
+        AND t.tgqual IS NULL                     -- no WHEN condition
+        AND pg_catalog.cardinality(t.tgattr) OPERATOR(pg_catalog.=) 0) AS guarding  -- no UPDATE OF
+  FROM pg_catalog.pg_trigger t
+ WHERE t.tgname OPERATOR(pg_catalog.=) 'flakeid_guard'
+    OR t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure
+UNION ALL
+SELECT g.relid, NULL, 'gone', false
+  FROM (SELECT DISTINCT pg_catalog.to_regclass(b.first_table) AS relid
+          FROM @extschema@.flakeid_guard_binding b) AS g
+ WHERE g.relid IS NOT NULL
+   AND NOT EXISTS (
+         SELECT FROM pg_catalog.pg_trigger t
+          WHERE t.tgrelid OPERATOR(pg_catalog.=) g.relid
+            AND (t.tgname OPERATOR(pg_catalog.=) 'flakeid_guard'
+                 OR t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure));
+GRANT SELECT ON @extschema@.flakeid_guarded_tables TO PUBLIC;

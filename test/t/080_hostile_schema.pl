@@ -1,0 +1,552 @@
+# A database owner who is not a superuser (PostgreSQL 15's defaults: it owns schema
+# public) plants a decoy for every name flakeid's SQL and its SPI statements use; a
+# superuser then runs every flakeid function and every SQL example of the README. No decoy
+# may run, and the owner stays what it was (rolsuper false). Issue 19's attacks 1-3 are
+# here as reported:
+#   1. public renamed to public_old (the extension's schema, by OID), a new public with
+#      flakeid_capacity(), flakeid_next(), flakeid_guard_trigger() ...: a superuser's
+#      flakeid_adopt() and flakeid_guard() must bind the extension's own functions;
+#   2. overloads of other argument types (flakeid_span(text), flakeid_timestamp(bigint,
+#      text) ...) next to the extension's own: the README's typed calls are exact;
+#   3. a role allowed to set up a replication origin plants ||(text, text) and =(text,
+#      text) first on its search_path and writes replicated rows into a table it guarded:
+#      the guard's statements, run as the bootstrap superuser, must not call them.
+# Each runs on a fresh install and on one updated from 1.3 after the decoys were planted
+# (the update script runs under the hostile schema).
+#
+# Every decoy calls dbo_log.ran(what), which warns "DECOY RAN as <role>: <what>", logs a
+# row and tries ALTER ROLE dbo SUPERUSER: run by a superuser, that succeeds.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
+
+my $node = PostgreSQL::Test::Cluster->new('hostile');
+$node->init;
+$node->start;
+my $su = $node->safe_psql('postgres', 'SELECT current_user');
+$node->safe_psql(
+	'postgres', q{
+	CREATE ROLE dbo LOGIN;
+	SELECT pg_catalog.pg_replication_origin_create('dbo_origin');
+	SELECT pg_catalog.pg_replication_origin_create('other_origin');
+});
+
+# ---- the decoys ------------------------------------------------------------------------
+
+# The log every decoy writes to, and the function that writes it: run once per database
+# by dbo, before anything else.
+my $log_sql = q{
+CREATE SCHEMA dbo_log;
+GRANT USAGE ON SCHEMA dbo_log TO PUBLIC;
+CREATE TABLE dbo_log.ran (what text, by_role text);
+GRANT INSERT ON dbo_log.ran TO PUBLIC;
+CREATE FUNCTION dbo_log.ran(what text) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RAISE WARNING 'DECOY RAN as %: %', current_user, what;
+  INSERT INTO dbo_log.ran VALUES (what, current_user);
+  BEGIN
+    ALTER ROLE dbo SUPERUSER;
+  EXCEPTION WHEN insufficient_privilege THEN NULL;
+  END;
+  RETURN true;
+END $$;
+};
+
+# Decoys of the catalog's functions, operators and aggregates with the exact argument
+# types flakeid's SQL bodies and SPI statements call them with (each returns what the
+# real one does, so nothing looks amiss), and views named like the catalog tables they
+# read. In schema $s: winning only where a search path puts $s before pg_catalog.
+sub catalog_decoys
+{
+	my ($s) = @_;
+	my $sql = '';
+	my @functions = (
+		[ 'format', 'text, regclass', 'text' ],
+		[ 'format', 'text, regclass, name', 'text' ],
+		[ 'format', 'text, name, regclass', 'text' ],
+		[ 'format', 'text, text', 'text' ],
+		[ 'format', 'text, text, text', 'text' ],
+		[ 'current_setting', 'text', 'text' ],
+		[ 'pg_has_role', 'oid, text', 'boolean' ],
+		[ 'to_char', 'timestamp, text', 'text' ],
+		[ 'to_char', 'timestamptz, text', 'text' ],
+		[ 'timezone', 'text, timestamptz', 'timestamp' ],
+		[ 'now', '', 'timestamptz' ],
+		[ 'to_regclass', 'text', 'regclass' ],
+		[ 'format_type', 'oid, integer', 'text' ],
+		[ 'pg_get_expr', 'pg_node_tree, oid', 'text' ],
+		[ 'has_schema_privilege', 'oid, text', 'boolean' ],
+		[ 'array_length', 'oid[], integer', 'integer' ],
+		[ 'array_position', 'oid[], oid', 'integer' ],
+		[ 'array_to_string', 'text[], text', 'text' ],
+		[ 'pg_describe_object', 'oid, oid, integer', 'text' ],
+		[ 'floor', 'numeric', 'numeric' ],
+		[ 'extract', 'text, timestamptz', 'numeric' ],
+		[ 'concat_ws', 'text, text, text', 'text' ],
+		[ 'quote_ident', 'text', 'text' ],
+		[ 'pg_get_function_identity_arguments', 'oid', 'text' ]);
+	for my $f (@functions)
+	{
+		my ($name, $args, $ret) = @$f;
+		my @n = map { '$' . $_ } 1 .. scalar(split /,/, $args);
+		my $call = "pg_catalog.$name(" . join(', ', @n) . ')';
+		$sql .= qq{
+CREATE FUNCTION $s.$name($args) RETURNS $ret
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.$name($args)'); RETURN $call; END \$\$;};
+	}
+	my @operators = (
+		[ '=', 'bigint', 'bigint', 'boolean' ], [ '=', 'text', 'text', 'boolean' ],
+		[ '=', 'integer', 'integer', 'boolean' ], [ '=', 'oid', 'oid', 'boolean' ],
+		[ '=', 'name', 'name', 'boolean' ], [ '=', 'regtype', 'regtype', 'boolean' ],
+		[ '<>', 'oid', 'oid', 'boolean' ], [ '<>', 'regtype', 'regtype', 'boolean' ],
+		[ '<>', 'text', 'text', 'boolean' ], [ '>=', 'bigint', 'bigint', 'boolean' ],
+		[ '<', 'bigint', 'bigint', 'boolean' ], [ '>>', 'bigint', 'integer', 'bigint' ],
+		[ '+', 'bigint', 'integer', 'bigint' ], [ '-', 'bigint', 'bigint', 'bigint' ],
+		[ '||', 'text', 'text', 'text' ], [ '||', 'oid[]', 'oid', 'oid[]' ],
+		[ '||', 'text[]', 'text', 'text[]' ]);
+	my $i = 0;
+	for my $o (@operators)
+	{
+		my ($op, $l, $r, $ret) = @$o;
+		$i++;
+		$sql .= qq{
+CREATE FUNCTION $s.decoy_op_$i($l, $r) RETURNS $ret
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.$op($l, $r)'); RETURN \$1 OPERATOR(pg_catalog.$op) \$2; END \$\$;
+CREATE OPERATOR $s.$op (LEFTARG = $l, RIGHTARG = $r, FUNCTION = $s.decoy_op_$i);};
+	}
+	$sql .= qq{
+CREATE FUNCTION $s.decoy_max_step(bigint, bigint) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.max(bigint)'); RETURN pg_catalog.greatest(\$1, \$2); END \$\$;
+CREATE AGGREGATE $s.max(bigint) (SFUNC = $s.decoy_max_step, STYPE = bigint);
+CREATE FUNCTION $s.decoy_count_step(bigint) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.count(*)'); RETURN \$1 OPERATOR(pg_catalog.+) 1; END \$\$;
+CREATE AGGREGATE $s.count(*) (SFUNC = $s.decoy_count_step, STYPE = bigint, INITCOND = '0');
+CREATE FUNCTION $s.decoy_agg_step(oid[], oid) RETURNS oid[]
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.array_agg(oid)'); RETURN pg_catalog.array_append(\$1, \$2); END \$\$;
+CREATE AGGREGATE $s.array_agg(oid) (SFUNC = $s.decoy_agg_step, STYPE = oid[]);
+CREATE FUNCTION $s.decoy_sagg_step(text, text, text) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.string_agg(text, text)'); RETURN pg_catalog.concat(\$1, \$3, \$2); END \$\$;
+CREATE AGGREGATE $s.string_agg(text, text) (SFUNC = $s.decoy_sagg_step, STYPE = text);
+};
+	for my $table (
+		qw(pg_class pg_attribute pg_attrdef pg_depend pg_index pg_inherits
+		pg_namespace pg_sequence pg_settings pg_extension pg_trigger pg_proc
+		pg_subscription pg_roles pg_policy))
+	{
+		# (pg_attribute's attmissingval is of a pseudo-type no view can show)
+		my $columns =
+		  $table eq 'pg_attribute'
+		  ? 'attrelid, attname, atttypid, attnum, attisdropped, attidentity, attgenerated'
+		  : '*';
+		$sql .= qq{
+CREATE VIEW $s.$table AS
+  SELECT $columns FROM pg_catalog.$table WHERE dbo_log.ran('$s.$table');};
+	}
+	return $sql;
+}
+
+# The FROM and WHERE of a query over the extension's functions (p, pg_proc), found as its
+# members.
+my $flakeid_functions = q{pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid
+     WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'e'
+       AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'flakeid')};
+
+# Overloads of the extension's functions in schema $s: each name with text arguments of
+# the same count (and the issue's own: flakeid_min_id(text, text), flakeid_timestamp(bigint,
+# text)), which an untyped literal picks over the real one. Read from the extension's
+# members, so that a function added later is covered too.
+sub overload_decoys
+{
+	my ($s) = @_;
+	return qq{
+DO \$do\$
+DECLARE
+  f record;
+BEGIN
+  FOR f IN
+    SELECT DISTINCT p.proname, p.pronargs FROM $flakeid_functions AND p.pronargs > 0
+  LOOP
+    EXECUTE pg_catalog.format(
+      'CREATE FUNCTION %I.%I(%s) RETURNS text LANGUAGE plpgsql '
+      'SET search_path = pg_catalog, pg_temp AS \$b\$ '
+      'BEGIN PERFORM dbo_log.ran(%L); RETURN NULL; END \$b\$',
+      '$s', f.proname, pg_catalog.array_to_string(pg_catalog.array_fill('text'::text, ARRAY[f.pronargs]), ', '),
+      '$s.' || f.proname || '(text ...)');
+  END LOOP;
+END \$do\$;
+CREATE FUNCTION $s.flakeid_timestamp(bigint, text) RETURNS timestamptz
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.flakeid_timestamp(bigint, text)'); RETURN NULL; END \$\$;
+CREATE FUNCTION $s.flakeid_min_id(text, text) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.flakeid_min_id(text, text)'); RETURN NULL; END \$\$;
+};
+}
+
+# Decoys with the very signatures of the extension's members, in schema $s, which is not
+# the extension's (the new public of attack 1): flakeid_next() returns 42, the others
+# nothing; flakeid_guard_binding is a view that logs what reads or writes it.
+sub twin_decoys
+{
+	my ($s, $ext) = @_;
+	return qq{
+DO \$do\$
+DECLARE
+  f record;
+BEGIN
+  FOR f IN
+    SELECT p.proname, pg_catalog.pg_get_function_arguments(p.oid) AS args,
+           pg_catalog.pg_get_function_result(p.oid) AS result,
+           p.proretset OR p.proargmodes IS NOT NULL OR p.prorettype = 'pg_catalog.void'::pg_catalog.regtype AS bare
+      FROM $flakeid_functions
+  LOOP
+    EXECUTE pg_catalog.format(
+      'CREATE FUNCTION %I.%I(%s) RETURNS %s LANGUAGE plpgsql '
+      'SET search_path = pg_catalog, pg_temp AS \$b\$ '
+      'BEGIN PERFORM dbo_log.ran(%L); %s END \$b\$',
+      '$s', f.proname, f.args, f.result, '$s.' || f.proname || '(' || f.args || ')',
+      CASE WHEN f.result = 'trigger' THEN 'RETURN NEW;'
+           WHEN f.result = 'event_trigger' THEN 'RETURN;'
+           WHEN f.bare THEN 'RETURN;'
+           WHEN f.proname = 'flakeid_next' THEN 'RETURN 42;'
+           ELSE 'RETURN NULL;' END);
+  END LOOP;
+END \$do\$;
+CREATE VIEW $s.flakeid_guard_binding AS
+  SELECT * FROM $ext.flakeid_guard_binding WHERE dbo_log.ran('$s.flakeid_guard_binding');
+CREATE FUNCTION $s.decoy_binding_write() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$s.flakeid_guard_binding ' || TG_OP); RETURN NULL; END \$\$;
+CREATE TRIGGER decoy INSTEAD OF INSERT OR UPDATE OR DELETE ON $s.flakeid_guard_binding
+  FOR EACH ROW EXECUTE FUNCTION $s.decoy_binding_write();
+CREATE SEQUENCE $s.flakeid_high_water;
+};
+}
+
+# Everything dbo plants in a database where the extension lives in public: renames public
+# (to public_old), makes a new public with twins of the extension's members, fills
+# public_old (the extension's schema) with overloads and a schema dbo_first with the
+# catalog's decoys, and puts dbo_first first on the database's search path.
+sub plant_all
+{
+	my ($db) = @_;
+	return qq{
+$log_sql
+ALTER SCHEMA public RENAME TO public_old;
+CREATE SCHEMA public;
+GRANT USAGE ON SCHEMA public TO PUBLIC;
+CREATE SCHEMA dbo_first;
+GRANT USAGE ON SCHEMA dbo_first TO PUBLIC;
+} . twin_decoys('public', 'public_old') . overload_decoys('public_old')
+	  . overload_decoys('dbo_first') . catalog_decoys('dbo_first')
+	  . catalog_decoys('public') . catalog_decoys('public_old') . qq{
+ALTER DATABASE $db SET search_path = dbo_first, pg_catalog, public, public_old;
+};
+}
+
+# ---- checks ----------------------------------------------------------------------------
+
+# Runs $sql in $db as $role (a superuser unless said) and returns (exit code, stdout,
+# stderr); every decoy that ran shows in stderr.
+sub run_as
+{
+	my ($db, $sql, $role) = @_;
+	my ($ret, $out, $err) =
+	  $node->psql($db, $sql, extra_params => [ '-U', $role // $su ]);
+	return ($ret, $out, $err);
+}
+
+# The decoys that ran as any role but dbo itself, in the stderr of a run.
+sub decoys_in
+{
+	my ($err) = @_;
+	my %seen;
+	$seen{$1}++ while $err =~ /DECOY RAN as (?!dbo:)[^:]+: (.*)/g;
+	return join('; ', sort keys %seen);
+}
+
+# Runs $sql as a superuser (or $role) in $db and checks that no decoy ran and the
+# statement succeeded; returns its output.
+sub clean_run
+{
+	my ($db, $what, $sql, $role) = @_;
+	my ($ret, $out, $err) = run_as($db, $sql, $role);
+	is(decoys_in($err), '', "$db: $what: no decoy runs");
+	is($ret, 0, "$db: $what: runs without an error") or diag($err);
+	return $out;
+}
+
+# dbo's rights as the catalog has them now.
+sub dbo_is_superuser
+{
+	return $node->safe_psql('postgres',
+		"SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = 'dbo'");
+}
+
+# ---- attacks 1 and 3, and every function, on a fresh and on an updated install ---------
+my %from = (attack_fresh => undef, attack_updated => '1.3');
+for my $db (sort keys %from)
+{
+	my $create =
+	  defined $from{$db}
+	  ? "CREATE EXTENSION flakeid VERSION '$from{$db}' SCHEMA public"
+	  : 'CREATE EXTENSION flakeid SCHEMA public';
+	$node->safe_psql('postgres', "CREATE DATABASE $db OWNER dbo");
+	# The superuser's set-up: the extension in public (dbo's, as on 15), tables in app.
+	$node->safe_psql(
+		$db, qq{
+		$create;
+		ALTER DATABASE $db SET flakeid.layout = 'twitter';
+		GRANT EXECUTE ON FUNCTION pg_catalog.pg_replication_origin_session_setup(text) TO dbo;
+		GRANT EXECUTE ON FUNCTION pg_catalog.pg_replication_origin_session_reset() TO dbo;
+		CREATE SCHEMA app;
+		CREATE TABLE app.invoices (id bigserial PRIMARY KEY, total numeric NOT NULL);
+		INSERT INTO app.invoices (total) VALUES (10), (20);
+		CREATE TABLE app.events (id bigint PRIMARY KEY, note text);
+	});
+	my ($ret, $out, $err) = run_as($db, plant_all($db), 'dbo');
+	is($ret, 0, "$db: dbo plants its decoys") or diag($err);
+	# The update runs after the decoys are in place, in the renamed schema.
+	if (defined $from{$db})
+	{
+		clean_run($db, 'ALTER EXTENSION flakeid UPDATE',
+			'ALTER EXTENSION flakeid UPDATE');
+	}
+
+	# Attack 1: flakeid_adopt() and flakeid_guard() by a superuser, after the rename.
+	clean_run($db, 'attack 1, flakeid_adopt()',
+		q{SELECT * FROM public_old.flakeid_adopt(pg_catalog.regclass 'app.invoices')});
+	is( run_as_value(
+			$db, q{
+		SELECT p.oid OPERATOR(pg_catalog.=) x.oid
+		  FROM pg_catalog.pg_attrdef d
+		  JOIN pg_catalog.pg_depend dep ON dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+		   AND dep.objid OPERATOR(pg_catalog.=) d.oid
+		   AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+		  JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) dep.refobjid,
+		       pg_catalog.pg_proc x
+		 WHERE d.adrelid OPERATOR(pg_catalog.=) 'app.invoices'::pg_catalog.regclass
+		   AND x.oid OPERATOR(pg_catalog.=) 'public_old.flakeid_next()'::pg_catalog.regprocedure}),
+		't',
+		"$db: attack 1: the adopted default calls the extension's own flakeid_next()");
+	my $key = run_as_value($db,
+		q{INSERT INTO app.invoices (total) VALUES (30) RETURNING id});
+	cmp_ok($key, '>', 42, "$db: attack 1: the next insert gets a flakeid key ($key)");
+
+	clean_run($db, 'attack 1, flakeid_guard()',
+		q{SELECT public_old.flakeid_guard(pg_catalog.regclass 'app.events')});
+	is( run_as_value(
+			$db, q{
+		SELECT t.tgfoid OPERATOR(pg_catalog.=) 'public_old.flakeid_guard_trigger()'::pg_catalog.regprocedure,
+		       t.tgenabled
+		  FROM pg_catalog.pg_trigger t
+		 WHERE t.tgrelid OPERATOR(pg_catalog.=) 'app.events'::pg_catalog.regclass
+		   AND t.tgname OPERATOR(pg_catalog.=) 'flakeid_guard'}),
+		't|A',
+		"$db: attack 1: the guard's trigger calls the extension's own function, ENABLE ALWAYS");
+	is(dbo_is_superuser(), 'f', "$db: attack 1: dbo is no superuser");
+
+	# Every function of the extension, typed and qualified, by a superuser under dbo's
+	# search path (dbo_first, pg_catalog, public, public_old).
+	my $id = 'public_old.flakeid_next()';
+	for my $call (
+		'SELECT public_old.flakeid_next()',
+		'SELECT * FROM public_old.flakeid_next_ids(3)',
+		"SELECT * FROM public_old.flakeid_decode($id)",
+		"SELECT * FROM public_old.flakeid_decode($id, text 'twitter', bigint '1577836800000')",
+		'SELECT * FROM public_old.flakeid_capacity()',
+		'SELECT * FROM public_old.flakeid_layouts()',
+		'SELECT * FROM public_old.flakeid_status()',
+		"SELECT public_old.flakeid_timestamp($id)",
+		"SELECT public_old.flakeid_timestamp($id, text 'twitter', bigint '1577836800000')",
+		"SELECT public_old.flakeid_min_id(pg_catalog.now())",
+		"SELECT public_old.flakeid_min_id(timestamptz '2026-01-01 00:00:00+00', text 'minimal', bigint '1577836800000')",
+		"SELECT public_old.flakeid_max_id(pg_catalog.now())",
+		"SELECT public_old.flakeid_max_id(timestamptz '2026-01-01 00:00:00+00', text 'minimal', bigint '1577836800000')",
+		"SELECT public_old.flakeid_node($id)",
+		"SELECT public_old.flakeid_node($id, text 'twitter', bigint '1577836800000')",
+		"SELECT public_old.flakeid_span(interval '1 day')",
+		"SELECT public_old.flakeid_span(interval '1 day', text 'twitter')",
+		'SELECT * FROM public_old.flakeid_guard_bindings',
+		'SELECT public_old.flakeid_guard_forget(1, 2)',
+		"SELECT public_old.flakeid_guard(pg_catalog.regclass 'app.events', name 'id')",
+		"SELECT * FROM public_old.flakeid_adopt(pg_catalog.regclass 'app.invoices')")
+	{
+		clean_run($db, $call, $call);
+	}
+
+	# Called directly with one of dbo's twins, the PL/pgSQL halves refuse it (22023).
+	for my $call (
+		q{SELECT public_old.flakeid_guard_checked(pg_catalog.regclass 'app.events', name 'id', 10, pg_catalog.regprocedure 'public.flakeid_guard_trigger()')},
+		q{SELECT public_old.flakeid_adopt_checked(pg_catalog.regclass 'app.invoices', name 'id', true, true, pg_catalog.regprocedure 'public.flakeid_next()', text 'twitter', pg_catalog.now(), 41, 5, 5, 12, 0, NULL, NULL, NULL)})
+	{
+		my ($ret, $out, $err) = run_as($db, "\\set VERBOSITY verbose\n$call");
+		is(decoys_in($err), '', "$db: $call: no decoy runs");
+		like($err, qr/ERROR:  22023: flakeid_\w+_checked\(\) (?:sets DEFAULT|installs) flakeid_/,
+			"$db: the PL/pgSQL half, called with dbo's twin, refuses it");
+	}
+
+	# Attack 3: dbo, allowed to set up a replication origin, guards a table of its own and
+	# writes replicated rows with its operators first on the search path. Keys of nodes
+	# (1, 2) and (1, 3) under twitter.
+	my $k = q{((pg_catalog.int8 '1000' OPERATOR(pg_catalog.<<) 22) OPERATOR(pg_catalog.|) (1 OPERATOR(pg_catalog.<<) 17) OPERATOR(pg_catalog.|) (%d OPERATOR(pg_catalog.<<) 12) OPERATOR(pg_catalog.|) %d)};
+	clean_run(
+		$db, 'attack 3: dbo guards its own table', q{
+		CREATE TABLE dbo_first.mine (id bigint PRIMARY KEY);
+		-- the trigger flakeid_guard() makes, made by hand: attack 3 apart from attack 1
+		CREATE TRIGGER flakeid_guard BEFORE INSERT OR UPDATE ON dbo_first.mine
+		  FOR EACH ROW EXECUTE FUNCTION public_old.flakeid_guard_trigger('id');
+		ALTER TABLE dbo_first.mine ENABLE ALWAYS TRIGGER flakeid_guard;
+	}, 'dbo');
+	# Not trusted with the bindings, dbo binds nothing (attack19 H1): its first row is
+	# refused, and the refusal runs no decoy either.
+	($ret, $out, $err) = run_as(
+		$db,
+		"SET search_path = dbo_first, pg_catalog;
+		 SELECT pg_catalog.pg_replication_origin_session_setup('dbo_origin');
+		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 2, 1) . ");",
+		'dbo');
+	is(decoys_in($err), '', "$db: attack 3: the guard's refusal runs no decoy of dbo's");
+	like($err, qr/ERROR:  flakeid guard: node \(datacenter 1, machine 2\) arrives from replication origin "dbo_origin", which may not bind it: role "dbo" may not insert into public_old\.flakeid_guard_binding/,
+		"$db: attack 3: dbo, not trusted with the bindings, binds nothing (FL013)");
+	# Granted the binding table, dbo's rows bind: the guard writes them with no decoy run.
+	$node->safe_psql($db, 'GRANT INSERT ON public_old.flakeid_guard_binding TO dbo');
+	($ret, $out, $err) = run_as(
+		$db,
+		"SET search_path = dbo_first, pg_catalog;
+		 SELECT pg_catalog.pg_replication_origin_session_setup('dbo_origin');
+		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 2, 1) . ");
+		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 2, 2) . ");
+		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 3, 1) . ");
+		 SELECT pg_catalog.pg_replication_origin_session_reset();
+		 SELECT pg_catalog.pg_replication_origin_session_setup('other_origin');
+		 INSERT INTO dbo_first.mine VALUES (" . sprintf($k, 2, 3) . ");",
+		'dbo');
+	is(decoys_in($err), '',
+		"$db: attack 3: the guard's statements (as the bootstrap superuser) run no decoy of dbo's");
+	like($err, qr/ERROR:  flakeid guard: node \(datacenter 1, machine 2\) arrives from replication origin "other_origin" but is bound to replication origin "dbo_origin"/,
+		"$db: attack 3: a row of node (1, 2) from another origin is still refused (FL013)");
+	is(dbo_is_superuser(), 'f', "$db: attack 3: dbo is no superuser");
+	$node->safe_psql($db, 'REVOKE INSERT ON public_old.flakeid_guard_binding FROM dbo');
+	$node->safe_psql('postgres', 'ALTER ROLE dbo NOSUPERUSER');
+	is(run_as_value($db, 'SELECT pg_catalog.count(*) FROM dbo_log.ran WHERE by_role OPERATOR(pg_catalog.<>) \'dbo\''),
+		'0', "$db: the decoys' log has no row of a superuser's");
+}
+
+# A single value of a statement run as a superuser (dies on an error).
+sub run_as_value
+{
+	my ($db, $sql) = @_;
+	return $node->safe_psql($db, $sql);
+}
+
+# ---- attack 2 and every README example: the README's SQL, run by a superuser ------------
+# dbo owns the database and its public schema, makes a schema named like the superuser
+# ("$user", first on the default search path: CREATE EXTENSION goes there) and fills both
+# with overloads and the catalog's decoys before the extension exists.
+my @blocks = readme_sql_blocks();
+for my $variant ('fresh', 'updated')
+{
+	$node->safe_psql('postgres', 'DROP DATABASE IF EXISTS app');
+	$node->safe_psql('postgres', 'DROP DATABASE IF EXISTS shop');
+	$node->safe_psql('postgres', 'CREATE DATABASE shop OWNER dbo');
+	my ($ret, $out, $err) = run_as(
+		'shop', $log_sql . qq{
+		CREATE SCHEMA "$su";
+		GRANT USAGE, CREATE ON SCHEMA "$su" TO PUBLIC;
+		CREATE FUNCTION "$su".flakeid_span(text) RETURNS bigint
+		LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+		BEGIN PERFORM dbo_log.ran('flakeid_span(text)'); RETURN 1; END \$\$;
+		CREATE FUNCTION "$su".flakeid_max_id(text) RETURNS bigint
+		LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+		BEGIN PERFORM dbo_log.ran('flakeid_max_id(text)'); RETURN 1; END \$\$;
+		CREATE FUNCTION "$su".flakeid_adopt(text)
+		RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text)
+		LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+		BEGIN PERFORM dbo_log.ran('flakeid_adopt(text)'); RETURN; END \$\$;
+		CREATE FUNCTION "$su".flakeid_adopt(text, drop_sequence boolean)
+		RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text)
+		LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+		BEGIN PERFORM dbo_log.ran('flakeid_adopt(text, drop_sequence boolean)'); RETURN; END \$\$;
+	} . catalog_decoys('public') . catalog_decoys(qq{"$su"})
+		  . overload_like_readme(qq{"$su"}),
+		'dbo');
+	is($ret, 0, "shop ($variant): dbo plants its decoys") or diag($err);
+	if ($variant eq 'updated')
+	{
+		clean_run('shop', 'CREATE EXTENSION 1.3, then UPDATE',
+			"CREATE EXTENSION flakeid VERSION '1.3'; ALTER EXTENSION flakeid UPDATE;");
+	}
+	for my $block (@blocks)
+	{
+		my $sql = $block->{sql};
+		$sql =~ s/^CREATE EXTENSION flakeid;/CREATE EXTENSION IF NOT EXISTS flakeid;/m
+		  if $variant eq 'updated';
+		clean_run('shop', "$variant, README line $block->{line} ($block->{heading})", $sql);
+	}
+	is(dbo_is_superuser(), 'f', "shop ($variant): dbo is no superuser");
+	$node->safe_psql('postgres', 'ALTER ROLE dbo NOSUPERUSER');
+}
+
+# Overloads that only the README's calls with untyped literals would pick: every function
+# the extension has, named as the README calls it, with text arguments. Made before the
+# extension exists, so the names are written here.
+sub overload_like_readme
+{
+	my ($s) = @_;
+	my $sql = '';
+	for my $f (
+		[ 'flakeid_min_id', 'text, text' ], [ 'flakeid_min_id', 'text' ],
+		[ 'flakeid_timestamp', 'bigint, text' ], [ 'flakeid_decode', 'bigint, text' ],
+		[ 'flakeid_node', 'bigint, text' ], [ 'flakeid_span', 'text, text' ],
+		[ 'flakeid_guard', 'text' ], [ 'flakeid_guard', 'text, text' ])
+	{
+		my ($name, $args) = @$f;
+		$sql .= qq{
+CREATE FUNCTION $s.$name($args) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN PERFORM dbo_log.ran('$name($args)'); RETURN NULL; END \$\$;};
+	}
+	return $sql;
+}
+
+# Every call of a flakeid function in the README's SQL (fenced and inline) gives each
+# literal a type: a superuser who copies them runs the extension's function, whatever
+# overloads the search path holds.
+my @untyped;
+for my $sql (readme_sql_texts())
+{
+	while ($sql =~ /(flakeid_\w+)(\((?:[^()']|'[^']*'|(?2))*\))/g)
+	{
+		my ($fn, $args) = ($1, $2);
+		# the call's own arguments: nested calls' parentheses emptied
+		my $inner = substr($args, 1, -1);
+		1 while $inner =~ s/\((?:[^()']|'[^']*'|\(\))+\)/()/g;
+		while ($inner =~ /(\w+\s+)?'[^']*'(::)?/g)
+		{
+			my ($before, $cast) = ($1 // '', $2);
+			next if $cast;
+			next
+			  if $before =~
+			  /^(?:interval|timestamptz|text|regclass|name|bigint|integer|date|DEFAULT)\s+$/;
+			push @untyped, "$fn$args";
+		}
+	}
+}
+is(join("\n", @untyped), '', 'the README gives every literal of a flakeid call a type');
+
+$node->stop;
+done_testing();
