@@ -32,11 +32,30 @@
 --     current name, quoted) and checked by OID afterwards, in pg_depend and pg_trigger:
 --     a schema renamed in between makes the call fail, and nothing ran.
 
+-- What flakeid_adopt() reads and names, held by OID before it looks (src/pg/adopt_hold.cpp):
+-- the table, its partitions and children (ACCESS EXCLUSIVE), the sequences their columns
+-- use (ROW EXCLUSIVE), and the schemas of all of them and of the extension (their
+-- pg_namespace rows FOR SHARE), so that no name flakeid_adopt_checked() prints from an OID
+-- can be given to another object while it runs; returns the largest key, read with the
+-- table access method by OID. 1.3 locked with LOCK TABLE <name> and read SELECT max() FROM
+-- <name>: PostgreSQL looks a name up again after waiting for its lock, and the table's
+-- owner or its schema's owner, who decide how long that wait lasts, put a view of theirs
+-- at the name (issue 19, H2). It holds nothing for a caller who does not own the table and
+-- every partition and child (NULL): EXECUTE stays with PUBLIC, as for flakeid_adopt().
+CREATE FUNCTION @extschema@.flakeid_adopt_hold(tbl regclass, key_column name)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'flakeid_adopt_hold'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
 -- flakeid_adopt(): see flakeid--1.2--1.3.sql for what it does. The checks and changes, in
 -- PL/pgSQL, with the values that come from the extension's C functions as arguments.
--- Called by flakeid_adopt(); called directly, it refuses a next_fn that is not the
--- extension's flakeid_next(), and the rest is the caller's own table. row_security is off
--- in it: the max() of the keys reads every row or fails.
+-- Called by flakeid_adopt(), once flakeid_adopt_hold() holds the table by OID and has read
+-- its largest key (largest_key); called directly, it refuses a next_fn that is not the
+-- extension's flakeid_next(), and a table it does not find held (pg_locks), and the rest
+-- is the caller's own table. Every relation it names as text in a statement (ALTER TABLE
+-- %s, DROP SEQUENCE %s, SELECT ... FROM <sequence>) is printed from its OID while
+-- flakeid_adopt_hold()'s locks are held: the name resolves to that OID, and its lock is
+-- held already, so no statement waits on it and looks the name up again.
 CREATE FUNCTION @extschema@.flakeid_adopt_checked(
     tbl regclass,
     key_column name,
@@ -52,7 +71,8 @@ CREATE FUNCTION @extschema@.flakeid_adopt_checked(
     first_key bigint,
     preset_names text[],
     preset_timestamp_bits integer[],
-    preset_low_bits integer[])
+    preset_low_bits integer[],
+    largest_key bigint)
 -- adopted_max (issue 20): the largest key the table held, which flakeid_adopt() hands to
 -- flakeid_resume_above(); NULL when every member was adopted already.
 RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text,
@@ -121,8 +141,9 @@ BEGIN
             HINT = 'Call flakeid_adopt() in a read-write transaction on the primary server.';
   END IF;
 
-  -- The owner first, before the lock: a role that may not alter the table does not queue
-  -- behind (and in front of) its users.
+  -- flakeid_adopt_hold() checked the owner before it took the lock (a role that may not
+  -- alter the table does not queue behind, and in front of, its users), and held nothing
+  -- if any of these checks fails: they say why.
   SELECT c.relowner::regrole AS owner, c.relkind, c.relispartition INTO r FROM pg_class c WHERE c.oid = tbl;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'table with OID % does not exist', tbl::oid
@@ -149,9 +170,7 @@ BEGIN
             HINT = 'Privileges on the table are not enough: call it as the owner.';
   END IF;
 
-  -- The lock ALTER TABLE takes, on the table and every partition and child; then look.
-  EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
-
+  -- The table and every partition and child, as flakeid_adopt_hold() locked them.
   WITH RECURSIVE tree(relid, depth) AS (
     SELECT tbl::oid, 0
     UNION ALL
@@ -252,6 +271,25 @@ BEGIN
     END IF;
   END LOOP;
 
+  -- Each of them held ACCESS EXCLUSIVE by this transaction, and each sequence ROW EXCLUSIVE
+  -- (flakeid_adopt_hold()): otherwise a name printed below could be looked up again after
+  -- a lock wait that another role controls. Refused, nothing changed.
+  FOR i IN 1 .. array_length(members, 1) + coalesce(array_length(seqs, 1), 0) LOOP
+    m := CASE WHEN i <= array_length(members, 1) THEN members[i]
+              ELSE seqs[i - array_length(members, 1)] END;
+    IF NOT EXISTS (SELECT FROM pg_locks l
+                    WHERE l.locktype = 'relation' AND l.relation = m AND l.granted
+                      AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+                      AND l.pid = pg_backend_pid()
+                      AND l.mode = CASE WHEN i <= array_length(members, 1) THEN 'AccessExclusiveLock'
+                                        ELSE 'RowExclusiveLock' END) THEN
+      RAISE EXCEPTION 'flakeid_adopt() does not hold % locked', m::regclass
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              DETAIL = 'It names the table and its sequences in statements only while it holds them by OID.',
+              HINT = 'Call flakeid_adopt(), which locks them first.';
+    END IF;
+  END LOOP;
+
   -- Adopted already, every one: nothing to check, nothing to change.
   IF NOT 'adopted' <> ANY (member_kind) THEN
     FOR i IN 1 .. array_length(members, 1) LOOP
@@ -309,6 +347,9 @@ BEGIN
                       q.seqcache, CASE WHEN q.seqcycle THEN '' ELSE 'NO ' END)
           INTO stmt FROM pg_sequence q WHERE q.seqrelid = seqs[k];
         copy_stmts := copy_stmts || stmt;
+        -- By name, as PostgreSQL has no function that gives is_called by OID: the sequence
+        -- is held ROW EXCLUSIVE and its schema pinned (flakeid_adopt_hold()), so the name
+        -- printed from its OID above is its own, and the lock it takes is held already.
         EXECUTE format('SELECT pg_catalog.format(''SELECT pg_catalog.setval(%%L, %%s, %%L)'', %L, last_value, is_called) FROM %s',
                        s.name, s.name) INTO stmt;
         copy_stmts := copy_stmts || stmt;
@@ -363,17 +404,17 @@ BEGIN
             DETAIL = 'flakeid_adopt() checks the table''s keys under the layout and epoch its new rows will be made with: the database''s, as a new session gets them.',
             HINT = 'RESET flakeid.layout; RESET flakeid.epoch; or set them for the database (ALTER DATABASE ... SET) and connect again.';
   END IF;
-  -- Every key, or none: a row-level security policy that applies to the caller could hide
-  -- the largest (FORCE ROW LEVEL SECURITY makes the owner subject to it). row_security is
-  -- off in this function, so the max() below would fail rather than read under a policy;
-  -- this says why first.
+  -- Every key, or none: flakeid_adopt_hold() read them with the table access method, which
+  -- applies no row-level security policy. A caller that a policy applies to (FORCE ROW
+  -- LEVEL SECURITY makes the owner subject to it) is still refused: the FL015 error below
+  -- would show it the largest key, which the policy may hide from it.
   IF row_security_active(tbl) THEN
     RAISE EXCEPTION 'cannot adopt table %: row-level security could hide some of its keys from %', tbl, current_user
       USING ERRCODE = 'insufficient_privilege',
             DETAIL = 'flakeid_adopt() must read every key of the table to check that new keys sort above them all.',
             HINT = format('Call it as a role that bypasses row-level security (a superuser or a role with BYPASSRLS), or, as the owner, for the time of the call: ALTER TABLE %s NO FORCE ROW LEVEL SECURITY.', tbl);
   END IF;
-  EXECUTE format('SELECT pg_catalog.max(%I) FROM %s', key_column, tbl) INTO max_key;
+  max_key := largest_key;
   IF max_key >= first_key THEN
     -- Which presets would fit with this epoch: flakeid_min_id(now(), preset, epoch) is
     -- (now_ms - epoch_ms) << (D + M + S), when now_ms - epoch_ms fits in the T bits.
@@ -481,6 +522,8 @@ LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
 -- flakeid_next() by OID (a SQL-standard body) and passes what they give to
 -- flakeid_adopt_checked(). The presets' widths go as arrays: the hint computes which would
 -- fit, as flakeid_min_id(now(), preset, epoch) does, without a call that could fail.
+-- flakeid_adopt_hold() is an argument of flakeid_adopt_checked(): it has locked the table
+-- by OID and read its largest key before that body starts.
 CREATE OR REPLACE FUNCTION @extschema@.flakeid_adopt(
     tbl regclass,
     key_column name DEFAULT 'id',
@@ -501,7 +544,8 @@ BEGIN ATOMIC
            ARRAY(SELECT l.timestamp_bits FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
            ARRAY(SELECT l.datacenter_bits OPERATOR(pg_catalog.+) l.machine_bits
                         OPERATOR(pg_catalog.+) l.sequence_bits
-                   FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name)) AS a
+                   FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
+           @extschema@.flakeid_adopt_hold(tbl, key_column)) AS a
          -- issue 20: once flakeid_adopt_checked() has run to its end (a PL/pgSQL set is
          -- complete before its first row), the adopted keys become the node's.
          CROSS JOIN LATERAL @extschema@.flakeid_resume_above(a.adopted_max) AS covered;

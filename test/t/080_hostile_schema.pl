@@ -391,7 +391,7 @@ for my $db (sort keys %from)
 	# Called directly with one of dbo's twins, the PL/pgSQL halves refuse it (22023).
 	for my $call (
 		q{SELECT public_old.flakeid_guard_checked(pg_catalog.regclass 'app.events', name 'id', 10, pg_catalog.regprocedure 'public.flakeid_guard_trigger()')},
-		q{SELECT public_old.flakeid_adopt_checked(pg_catalog.regclass 'app.invoices', name 'id', true, true, pg_catalog.regprocedure 'public.flakeid_next()', text 'twitter', pg_catalog.now(), 41, 5, 5, 12, 0, NULL, NULL, NULL)})
+		q{SELECT public_old.flakeid_adopt_checked(pg_catalog.regclass 'app.invoices', name 'id', true, true, pg_catalog.regprocedure 'public.flakeid_next()', text 'twitter', pg_catalog.now(), 41, 5, 5, 12, 0, NULL, NULL, NULL, NULL)})
 	{
 		my ($ret, $out, $err) = run_as($db, "\\set VERBOSITY verbose\n$call");
 		is(decoys_in($err), '', "$db: $call: no decoy runs");
