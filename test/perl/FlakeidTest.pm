@@ -62,14 +62,13 @@ sub start_faked
 {
 	# psql and pgbench run on the real clock; the monotonic clock is left alone, so
 	# PostgreSQL's timeouts and latch waits are not stretched by the steps.
-	my ($node) = @_;
+	my ($node, %params) = @_;
 	local $ENV{LD_PRELOAD} = $libfaketime;
 	local $ENV{FAKETIME_TIMESTAMP_FILE} = _clock_file();
 	local $ENV{FAKETIME_NO_CACHE} = '1';
 	local $ENV{FAKETIME_DONT_FAKE_MONOTONIC} = '1';
 	local $ENV{NO_FAKE_STAT} = '1';
-	$node->start;
-	return;
+	return $node->start(%params);
 }
 
 # A node's clock minus the real one, in seconds.

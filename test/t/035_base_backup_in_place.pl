@@ -97,7 +97,15 @@ sub restore_in_place
 	# The clock 300 ms above the restored file's mark.
 	my $log_offset = -s $node->logfile;
 	set_clock(sprintf('%+.3f', ($file_mark + 300) / 1000 - time));
-	start_faked($node);
+	# Without its backup_label the copy is not a backup PostgreSQL can restore: 15 and 18
+	# replayed it from the copied pg_control's checkpoint here, 17 refused it ("could not
+	# access status of transaction"). Where it refuses, no server hands out anything.
+	if (!start_faked($node, fail_ok => $label eq 'deleted'))
+	{
+		like(slurp_file($node->logfile, $log_offset), qr/FATAL:/,
+			"($label) PostgreSQL refused the copy itself: nothing to hand out IDs");
+		return 0;
+	}
 	if ($label eq 'old deleted')
 	{
 		ok(-f "$pgdata/backup_label.old", "($label) the startup process wrote backup_label.old");
@@ -137,13 +145,14 @@ sub restore_in_place
 		slurp_file($node->logfile, $log_offset),
 		qr/flakeid read the high-water marks of \d+ databases/,
 		"($label) the restored server read the marks of every database");
-	return;
+	return 1;
 }
 
 restore_in_place('kept');
 eval { $bench->finish };
 restore_in_place('old deleted');
-restore_in_place('deleted');
+# Where PostgreSQL refused the label-less copy, the server runs again from the backup as made.
+restore_in_place('kept again') unless restore_in_place('deleted');
 
 # The restored server's own mark file is trusted again after a clean restart.
 set_clock('+0');
