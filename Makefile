@@ -8,7 +8,7 @@
 
 EXTENSION = flakeid
 MODULE_big = flakeid
-DATA = $(wildcard flakeid--*.sql)
+DATA = $(wildcard sql/flakeid--*.sql)
 PGFILEDESC = "flakeid - 64-bit time-ordered unique IDs"
 
 CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
@@ -62,9 +62,9 @@ PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc \
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-register -fno-strict-aliasing
 SHLIB_LINK += -lstdc++
 
-# pg_regress: sql/*.sql against expected/*.out, on a server of its own.
-REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
-REGRESS_OPTS = --temp-instance=tmp_check_regress --temp-config=test/regress.conf \
+# pg_regress: test/sql/*.sql against test/expected/*.out, on a server of its own.
+REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --temp-instance=tmp_check_regress --temp-config=test/regress.conf \
 	--load-extension=flakeid
 # TAP: test/t/*.pl with PostgreSQL::Test::Cluster, run by `make installcheck`.
 TAP_TESTS = 1

@@ -1,6 +1,6 @@
 -- 10_upgrade: the upgrade path from the first version, through the real update scripts
 -- flakeid--1.0--1.1.sql, flakeid--1.1--1.2.sql, flakeid--1.2--1.3.sql and
--- flakeid--1.3--1.4.sql, and DROP
+-- flakeid--1.3--1.4.sql, flakeid--1.4--1.5.sql, and DROP
 -- EXTENSION / CREATE EXTENSION again.
 DROP EXTENSION flakeid;
 CREATE EXTENSION flakeid VERSION '1.0';

@@ -1,0 +1,2 @@
+-- flakeid 1.4 -> 1.5.
+\echo Use "ALTER EXTENSION flakeid UPDATE TO '1.5'" to load this file. \quit
