@@ -12,7 +12,8 @@ DATA = $(wildcard sql/flakeid--*.sql)
 PGFILEDESC = "flakeid - 64-bit time-ordered unique IDs"
 
 CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
-PG_SRCS = $(sort $(wildcard src/pg/*.cpp))
+# The glue: the module file src/pg/flakeid.cpp and one folder per job (src/pg/README.md).
+PG_SRCS = $(sort $(wildcard src/pg/*.cpp src/pg/*/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 # Which PostgreSQL: PG_CONFIG=/path/to/pg_config, or PG_MAJOR=N. Without either, Debian
@@ -86,7 +87,7 @@ endif
 
 # PGXS does not track headers: rebuild every object when any of ours changes (the state
 # table's layout in shared memory must agree in every file).
-$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp src/pg/*/*.hpp)
 src/pg/flakeid.o: flakeid.control
 
 # Objects built against one PostgreSQL are no good for another: the stamp names the
@@ -160,7 +161,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 # ---- formatting: .clang-format is the rule ----
-FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.[ch]pp test/fuzz/*.[ch]pp \
+FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp src/pg/*/*.[ch]pp test/unit/*.[ch]pp test/fuzz/*.[ch]pp \
 	bench/*.[ch]pp)
 
 lint:
@@ -198,11 +199,12 @@ endif
 FOREIGN_LIBS = build/flakeid_format2.so build/flakeid_size2.so
 build/flakeid_format2.so: FOREIGN_FLAGS = -DFLAKEID_SHARED_FORMAT_VERSION=2
 build/flakeid_size2.so: FOREIGN_FLAGS = -DFLAKEID_SHARED_EXTRA_BYTES=64
-$(FOREIGN_LIBS): build/flakeid_%.so: $(OBJS) src/pg/shared_state.cpp
+SHARED_STATE_SRC = src/pg/shmem/shared_state.cpp
+$(FOREIGN_LIBS): build/flakeid_%.so: $(OBJS) $(SHARED_STATE_SRC)
 	@mkdir -p build
 	$(CXX) $(CXXFLAGS) $(CPPFLAGS) $(FOREIGN_FLAGS) -c -o build/shared_state_$*.o \
-		src/pg/shared_state.cpp
-	$(CXX) $(CXXFLAGS) -shared -o $@ $(filter-out src/pg/shared_state.o,$(OBJS)) \
+		$(SHARED_STATE_SRC)
+	$(CXX) $(CXXFLAGS) -shared -o $@ $(filter-out $(SHARED_STATE_SRC:.cpp=.o),$(OBJS)) \
 		build/shared_state_$*.o $(LDFLAGS) $(SHLIB_LINK)
 
 demo: setup

@@ -1,8 +1,8 @@
 // The module's entry point: _PG_init reads as the table of contents of the glue.
 #include "pg/postgres.hpp"
 
-#include "pg/settings.hpp"
-#include "pg/shared_state.hpp"
+#include "pg/settings/settings.hpp"
+#include "pg/shmem/shared_state.hpp"
 
 extern "C" {
 #ifdef PG_MODULE_MAGIC_EXT
