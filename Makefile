@@ -160,12 +160,17 @@ fuzz: $(FUZZ_BINS)
 	  fi; \
 	done
 
-# ---- formatting: .clang-format is the rule ----
-FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp src/pg/*/*.[ch]pp test/unit/*.[ch]pp test/fuzz/*.[ch]pp \
-	bench/*.[ch]pp)
+# ---- static checks; make test runs both targets on 15 (they read the source, the same on
+# every version) ----
+# make lint (seconds, before each commit): the format (.clang-format is the rule); the
+# registry of errors (src/pg/errors/codes.hpp) against every code used in src/ and sql/ and
+# against the README's error table (test/bin/check-errors.py).
+FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp src/pg/*/*.[ch]pp test/unit/*.[ch]pp \
+	test/fuzz/*.[ch]pp bench/*.[ch]pp)
 
 lint:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
+	test/bin/check-errors.py
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -175,10 +180,11 @@ test: setup
 	$(MAKE) check-all
 
 # On Debian 12's PostgreSQL (15): every test and the .deb. On 17 and 18 (Debian's, in the
-# root of their release): the unit tests, the whole server suite and the .deb; the format
-# check, the sanitizer and the fuzz runs test the core alone, which is the same on every
-# version. On a PostgreSQL built from source (PG_FLAVOUR): no .deb, which is built for the
-# version the release packages (its postgresql-server-dev-N installed).
+# root of their release): the unit tests, the whole server suite and the .deb; the static
+# checks read the source, and the sanitizer and the fuzz runs test the core alone, which
+# are the same on every version. On a PostgreSQL built from source (PG_FLAVOUR): no .deb,
+# which is built for the version the release packages (its postgresql-server-dev-N
+# installed).
 DEBIAN_PACKAGED := $(shell dpkg-query -W -f='$${Status}' postgresql-server-dev-$(PG_MAJOR_VERSION) \
 	2>/dev/null | grep -c 'install ok installed')
 ifeq ($(PG_MAJOR_VERSION),15)

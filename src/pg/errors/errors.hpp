@@ -1,5 +1,5 @@
-// Turning the core's error codes into PostgreSQL errors: each has its own SQLSTATE, a
-// message, a detail and a hint a user can act on.
+// Turning the core's error codes into PostgreSQL errors: each has its own SQLSTATE (the
+// registry, codes.hpp), a message, a detail and a hint a user can act on.
 #pragma once
 
 #include "pg/functions/sql_function.hpp"
@@ -9,26 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/generator.hpp"
-#include "pg/settings/rejection.hpp"
-
-// flakeid's own SQLSTATEs, class FL.
-#define ERRCODE_FLAKEID_CLOCK_MOVED_BACKWARDS MAKE_SQLSTATE('F', 'L', '0', '0', '1')
-#define ERRCODE_FLAKEID_TIMESTAMP_EXHAUSTED MAKE_SQLSTATE('F', 'L', '0', '0', '2')
-#define ERRCODE_FLAKEID_EPOCH_IN_FUTURE MAKE_SQLSTATE('F', 'L', '0', '0', '3')
-#define ERRCODE_FLAKEID_DATACENTER_ID_RANGE MAKE_SQLSTATE('F', 'L', '0', '0', '4')
-#define ERRCODE_FLAKEID_MACHINE_ID_RANGE MAKE_SQLSTATE('F', 'L', '0', '0', '5')
-#define ERRCODE_FLAKEID_NODE_ID_ENVIRONMENT MAKE_SQLSTATE('F', 'L', '0', '0', '6')
-#define ERRCODE_FLAKEID_TOO_MANY_LAYOUTS MAKE_SQLSTATE('F', 'L', '0', '0', '7')
-#define ERRCODE_FLAKEID_MARK_UNREADABLE MAKE_SQLSTATE('F', 'L', '0', '0', '8')
-#define ERRCODE_FLAKEID_DECLARATION_MISMATCH MAKE_SQLSTATE('F', 'L', '0', '0', '9')
-#define ERRCODE_FLAKEID_REJECTED_SETTING MAKE_SQLSTATE('F', 'L', '0', '1', '0')
-#define ERRCODE_FLAKEID_SHARED_STATE_FORMAT MAKE_SQLSTATE('F', 'L', '0', '1', '1')
-#define ERRCODE_FLAKEID_AHEAD_BY_LEAD MAKE_SQLSTATE('F', 'L', '0', '1', '2')
-#define ERRCODE_FLAKEID_NODE_CLASH MAKE_SQLSTATE('F', 'L', '0', '1', '3')
-#define ERRCODE_FLAKEID_NO_NODE_OR_SPAN MAKE_SQLSTATE('F', 'L', '0', '1', '4')
-// A key at or above the first key of now where flakeid needs keys already made
-// (flakeid_adopt() raises the same code from SQL).
-#define ERRCODE_FLAKEID_KEY_NOT_BELOW_NOW MAKE_SQLSTATE('F', 'L', '0', '1', '5')
+#include "pg/errors/codes.hpp"
 
 namespace flakeid::pg {
 
@@ -40,10 +21,10 @@ struct ErrorHelp {
 FLAKEID_NO_DESTRUCTOR(ErrorHelp);
 
 // Why a layout text was refused, and what would be accepted.
-ErrorHelp layout_help(Error error);
+ErrorHelp layout_help(Error error) noexcept;
 
 // Why an epoch text was refused, and what would be accepted.
-ErrorHelp epoch_help(Error error);
+ErrorHelp epoch_help(Error error) noexcept;
 
 // Raises the error of a layout argument that does not parse.
 [[noreturn]] void report_bad_layout(Error error, const char* text);
@@ -94,13 +75,5 @@ ErrorHelp epoch_help(Error error);
 // type `declared` where the library fills one of type `filled`.
 [[noreturn]] void report_record_column_type(const char* function, int column, const char* name,
                                             Oid declared, Oid filled);
-
-// Reports a value of a setting that flakeid holds as rejected (see placeholders.hpp), at
-// `elevel`: what was refused, why, where it was set and how to fix it. As an ERROR, it is
-// the refusal of a function that uses the setting; as a WARNING, the notice when it loads.
-void report_rejected_setting(int elevel, const Rejection& rejection);
-
-// report_rejected_setting() as an ERROR.
-[[noreturn]] void refuse_rejected_setting(const Rejection& rejection);
 
 }  // namespace flakeid::pg

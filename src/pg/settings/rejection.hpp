@@ -53,4 +53,12 @@ inline void set_server_setting_reason(Rejection* rejection, const char* name) {
            name);
 }
 
+// Reports a value of a setting that flakeid holds as rejected (see placeholders.hpp), at
+// `elevel`: what was refused, why, where it was set and how to fix it. As an ERROR, it is
+// the refusal of a function that uses the setting; as a WARNING, the notice when it loads.
+void report_rejected_setting(int elevel, const Rejection& rejection);
+
+// report_rejected_setting() as an ERROR.
+[[noreturn]] void refuse_rejected_setting(const Rejection& rejection);
+
 }  // namespace flakeid::pg

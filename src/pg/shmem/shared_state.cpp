@@ -93,9 +93,25 @@ void init_table(void* memory) noexcept {
   pg_unreachable();
 }
 
+// Whether `error`, raised while finding or making the named allocation, says that it exists
+// with another size: an internal error (no SQLSTATE of its own) whose untranslated message
+// is the one ShmemInitStruct (up to 16) or GetNamedDSMSegment (17 and later) raises then.
+bool is_size_mismatch(const ErrorData* error) noexcept {
+  if (error->sqlerrcode != ERRCODE_INTERNAL_ERROR || error->message_id == nullptr) return false;
+#if PG_VERSION_NUM >= 170000
+  return strcmp(error->message_id,
+                "requested DSM segment size does not match size of existing segment") == 0;
+#else
+  return strcmp(error->message_id,
+                "ShmemIndex entry size is wrong for data structure \"%s\": expected %zu, "
+                "actual %zu") == 0;
+#endif
+}
+
 // Finds or makes the named allocation: ShmemInitStruct (main segment) up to 16, the DSM
 // registry from 17. Either raises an internal error when the allocation exists with
-// another size; that error is turned into flakeid's own.
+// another size: that error, and only that one, becomes flakeid's own (FL011). Any other
+// (out of shared memory, no DSM segment left) is raised again as itself.
 void* attach(bool* found) {
   MemoryContext context = CurrentMemoryContext;
   void* memory = nullptr;
@@ -114,6 +130,7 @@ void* attach(bool* found) {
   {
     MemoryContextSwitchTo(context);
     ErrorData* error = CopyErrorData();
+    if (!is_size_mismatch(error)) PG_RE_THROW();
     FlushErrorState();
     report_foreign_format(error->message, 0);  // error recovery releases AddinShmemInitLock
   }
