@@ -98,7 +98,7 @@ build/pg_config.stamp: FORCE
 	@echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' | cmp -s - $@ || echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' > $@
 FORCE:
 
-.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format clients-deps deb \
+.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint boundary format clients-deps deb \
 	deb-installcheck FORCE
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
@@ -164,13 +164,27 @@ fuzz: $(FUZZ_BINS)
 # every version) ----
 # make lint (seconds, before each commit): the format (.clang-format is the rule); the
 # registry of errors (src/pg/errors/codes.hpp) against every code used in src/ and sql/ and
-# against the README's error table (test/bin/check-errors.py).
+# against the README's error table (test/bin/check-errors.py); shellcheck on every shell
+# script, found by its first line.
 FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp src/pg/*/*.[ch]pp test/unit/*.[ch]pp \
 	test/fuzz/*.[ch]pp bench/*.[ch]pp)
+SHELL_SCRIPTS = $(shell for f in $$(find .ci bench debian test -type f -not -path '*/node_modules/*' \
+	-not -path '*/tmp_check*' 2>/dev/null | sort); do \
+	head -n 1 "$$f" | grep -qE '^\#!.*[/ ](ba|da)?sh$$' && echo "$$f"; done)
 
 lint:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 	test/bin/check-errors.py
+	shellcheck -x $(SHELL_SCRIPTS)
+
+# make boundary (about a minute of CPU): the rules of the C++/PostgreSQL boundary, with the
+# compiler's parse of the glue: every callback PostgreSQL calls is noexcept, and the glue
+# holds no owning standard-library type (test/bin/check-boundary.sh, clang-query); then
+# clang-tidy with .clang-tidy (bugprone-exception-escape among its checks) on src/core and
+# src/pg (test/bin/tidy.sh).
+boundary:
+	test/bin/check-boundary.sh $(PG_CONFIG)
+	test/bin/tidy.sh $(PG_CONFIG)
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -188,7 +202,7 @@ test: setup
 DEBIAN_PACKAGED := $(shell dpkg-query -W -f='$${Status}' postgresql-server-dev-$(PG_MAJOR_VERSION) \
 	2>/dev/null | grep -c 'install ok installed')
 ifeq ($(PG_MAJOR_VERSION),15)
-check-all: lint unit unit-sanitize fuzz clients-deps
+check-all: lint boundary unit unit-sanitize fuzz clients-deps
 else
 check-all: unit clients-deps
 endif

@@ -39,6 +39,7 @@ bool mark_is_floor(Oid database, std::int64_t value_ms, std::int64_t server_mark
   SpinLockAcquire(&shared->lock);
   const DatabaseMarkEntry* entry = find_entry(shared, database);
   bool floor = true;
+  // NOLINTNEXTLINE(bugprone-branch-clone): two reasons, each named
   if (entry != nullptr && (value_ms == entry->written_ms || value_ms == entry->previous_ms)) {
     floor = false;  // this server's own reservation
   } else if (value_ms <= shared->book_full_until_ms && value_ms <= server_mark_ms) {

@@ -86,12 +86,12 @@ bool guard_callbacks_registered = false;
 
 // Marks the cache stale; the next lookup drops it (callbacks may run while the binding
 // table is read, between a lookup and its use, so nothing is freed here).
-void guard_cache_invalidate() {
+void guard_cache_invalidate() noexcept {
   guard_cache_valid = false;
 }
 
 // Relcache callback: a change of the binding table (or a reset of every relation).
-void guard_relcache_callback(Datum, Oid relid) {
+void guard_relcache_callback(Datum, Oid relid) noexcept {
   if (relid == InvalidOid || relid == guard_binding_relid) {
     guard_cache_invalidate();
     if (relid == InvalidOid) guard_binding_relid = InvalidOid;
@@ -104,13 +104,13 @@ RepOriginId guard_session_origin = InvalidRepOriginId;
 RepOriginId guard_session_identity = InvalidRepOriginId;
 
 // Syscache callback on pg_replication_origin: origin ids may be dropped and reused.
-void guard_origin_callback(Datum, int, uint32) {
+void guard_origin_callback(Datum, int, uint32) noexcept {
   guard_cache_invalidate();
   guard_session_origin = InvalidRepOriginId;
 }
 
 // Transaction callback: bindings made by an aborted transaction were rolled back.
-void guard_xact_callback(XactEvent event, void*) {
+void guard_xact_callback(XactEvent event, void*) noexcept {
   switch (event) {
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
@@ -128,7 +128,8 @@ void guard_xact_callback(XactEvent event, void*) {
 }
 
 // Subtransaction callback: a binding made in an aborted subtransaction was rolled back.
-void guard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+void guard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransactionId,
+                            void*) noexcept {
   if (event == SUBXACT_EVENT_ABORT_SUB && guard_cache_added_in_xact) guard_cache_invalidate();
 }
 

@@ -28,7 +28,8 @@ struct SettingSpec {
   const char* name;    // "flakeid.layout"
   GucContext context;  // who may set it: PGC_SUSET or PGC_SIGHUP
   // Whether the setting accepts `text` as a value; when not, writes why into `why`.
-  bool (*accepts)(const SettingSpec& spec, const char* text, char* why, std::size_t why_size);
+  bool (*accepts)(const SettingSpec& spec, const char* text, char* why,
+                  std::size_t why_size) noexcept;
   int min = 0;  // an integer setting's range ...
   int max = 0;
   int flags = 0;  // ... and its unit (GUC_UNIT_MS)

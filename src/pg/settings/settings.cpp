@@ -150,7 +150,7 @@ bool stored_per_database_or_role(GucSource source) {
 // flakeid is already loaded (preloaded) applies as it starts: PostgreSQL would drop it with
 // a WARNING and leave the default in force.
 template <const char* name, typename T, Result<T> (*parse)(std::string_view) noexcept,
-          ErrorHelp (*help)(Error)>
+          ErrorHelp (*help)(Error) noexcept>
 bool check_parsed(char** newval, void** extra, GucSource source) noexcept {
   const char* text = *newval != nullptr ? *newval : "";
   if (const Rejection* marked = marked_rejection(text)) {
@@ -215,17 +215,17 @@ void assign_marked(int, void* extra) noexcept {
 }
 
 // Takeover checks of values set before flakeid was loaded, one per kind of setting.
-bool layout_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) {
+bool layout_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) noexcept {
   const Result<Layout> parsed = parse_layout(text);
   if (!parsed.ok()) strlcpy(why, layout_help(parsed.error).detail, size);
   return parsed.ok();
 }
-bool epoch_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) {
+bool epoch_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) noexcept {
   const Result<std::int64_t> parsed = parse_epoch(text);
   if (!parsed.ok()) strlcpy(why, epoch_help(parsed.error).detail, size);
   return parsed.ok();
 }
-bool int_accepts(const SettingSpec& spec, const char* text, char* why, std::size_t size) {
+bool int_accepts(const SettingSpec& spec, const char* text, char* why, std::size_t size) noexcept {
   const char* unit = (spec.flags & GUC_UNIT_MS) != 0 ? " ms" : "";
   int value = 0;
   const char* hint = nullptr;
@@ -241,7 +241,8 @@ bool int_accepts(const SettingSpec& spec, const char* text, char* why, std::size
   }
   return true;
 }
-bool clock_policy_accepts(const SettingSpec&, const char* text, char* why, std::size_t size) {
+bool clock_policy_accepts(const SettingSpec&, const char* text, char* why,
+                          std::size_t size) noexcept {
   for (const config_enum_entry* option = kClockPolicies; option->name != nullptr; ++option) {
     if (pg_strcasecmp(text, option->name) == 0) return true;
   }
