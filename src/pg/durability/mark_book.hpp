@@ -1,4 +1,4 @@
-// Whether a value read from a database's high-water mark must become a floor of every
+// Whether a value read from a database's mark must become a floor of every
 // generator state. A value from outside this server since it started (pg_restore,
 // setval(), or before the start) must. A reservation this server made ahead of its own IDs
 // must not: the states already cover it, waiting for it would slow every new session, and

@@ -1,6 +1,6 @@
 // The server's mark file in the data directory (flakeid_high_water), as a file: read with
 // its check, and written so that a crash leaves the old file or the new one, whole. Its
-// text is core/mark_record's; what the mark means is high_water.cpp's and resume.cpp's.
+// text is core/mark_record's; what the mark means is marks.cpp's and resume.cpp's.
 #pragma once
 
 #include "pg/functions/sql_function.hpp"

@@ -1,4 +1,4 @@
-// Reading the high-water mark of every database of the server. This database's mark is
+// Reading the mark of every database of the server. This database's mark is
 // read here; every other database's by a background worker started in it, one at a time
 // (a worker connects to one database for its life). The workers run as the bootstrap
 // superuser, may connect where datallowconn is off, and give up on a lock after a few

@@ -1,4 +1,4 @@
-// Reading the high-water mark of every database of the server, for the node floor when the
+// Reading the mark of every database of the server, for the node floor when the
 // server's own mark file cannot vouch for it (node_floor.cpp). A backend can read only its
 // own database's catalogs, so each other database's mark is read by a short-lived
 // background worker connected to it.
@@ -10,7 +10,7 @@
 
 namespace flakeid::pg {
 
-// The highest high-water mark of any database of the server, in Unix ms (0 where none has
+// The highest mark of any database of the server, in Unix ms (0 where none has
 // flakeid). Fails with FL008 when a mark cannot be read; never guesses.
 std::int64_t scan_database_marks();
 

@@ -1,4 +1,4 @@
-// The durable high-water marks, as stored: one per database in the sequence
+// The durable marks, as stored: one per database in the sequence
 // @extschema@.flakeid_high_water (WAL-logged, replicated, dumped), one per server in the
 // file flakeid_high_water of the data directory (mark_file.cpp: checked, written durably). The hot
 // path never touches them; resume.cpp reads them when a backend starts using a generator state and
@@ -58,7 +58,7 @@ Oid extension_schema(Oid extension) {
 #endif
 }
 
-// The OID of this database's high-water sequence as the catalogs show it now; InvalidOid
+// The OID of this database's mark sequence as the catalogs show it now; InvalidOid
 // when the extension or the sequence is missing. Found by OID: the extension's schema by
 // its OID (a renamed schema changes nothing), and only the extension's own member counts
 // (a sequence of that name another role made there is never read or set as the superuser).
@@ -72,7 +72,7 @@ Oid find_sequence() {
   return sequence;
 }
 
-// Raises the error of a database whose high-water sequence is missing.
+// Raises the error of a database whose mark sequence is missing.
 [[noreturn]] void report_missing_sequence() {
   ereport(ERROR,
           (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -174,7 +174,7 @@ void database_mark_set(Oid sequence, std::int64_t mark_ms) {
   (void)GetTopTransactionId();
 }
 
-std::int64_t high_water_read() {
+std::int64_t database_mark_read() {
   const Oid sequence = database_mark_lock(AccessShareLock, false);
   const std::int64_t value = database_mark_value(sequence);
   database_mark_unlock(sequence, AccessShareLock);

@@ -1,4 +1,4 @@
-// The durable high-water marks, as stored: reservations of time ahead of the IDs handed
+// The durable marks, as stored: reservations of time ahead of the IDs handed
 // out. One per database, in a sequence owned by the extension (PostgreSQL makes it durable
 // in the WAL, replicates it and dumps it); one per server, in a file of the data directory
 // (written anew, synced and renamed into place before any ID it covers is handed out). What they
@@ -18,7 +18,7 @@ namespace flakeid::pg {
 // How far ahead of the IDs in use the reservation runs.
 constexpr std::int64_t kReservationAheadMs = 1000;
 
-// Locks this database's high-water sequence in `mode` and returns it. It is looked up
+// Locks this database's mark sequence in `mode` and returns it. It is looked up
 // again once the lock is held, so a concurrent DROP EXTENSION (and CREATE EXTENSION) is
 // seen: the new sequence is taken, or, when there is none, InvalidOid if `missing_ok`,
 // else the error 55000.
@@ -27,16 +27,16 @@ Oid database_mark_lock(LOCKMODE mode, bool missing_ok);
 // Releases the lock taken by database_mark_lock().
 void database_mark_unlock(Oid sequence, LOCKMODE mode);
 
-// The value of a locked high-water sequence, in Unix ms: no ID of the database has a
+// The value of a locked mark sequence, in Unix ms: no ID of the database has a
 // timestamp at or above it. An error when the sequence has no value (is_called false).
 std::int64_t database_mark_value(Oid sequence);
 
-// Sets a locked high-water sequence to `mark_ms` (one WAL record). The transaction takes
+// Sets a locked mark sequence to `mark_ms` (one WAL record). The transaction takes
 // an id, so that its commit flushes the record.
 void database_mark_set(Oid sequence, std::int64_t mark_ms);
 
-// This database's high-water mark in Unix ms (for flakeid_status()).
-std::int64_t high_water_read();
+// This database's mark in Unix ms (for flakeid_status()).
+std::int64_t database_mark_read();
 
 // The server's mark file as found in the data directory.
 struct ServerMark {

@@ -2,7 +2,7 @@
 // database, so after a clean restart it is the floor, and reading it costs one file. The
 // file is trusted only when it names this server (its system identifier, the timeline it
 // writes WAL on, its data directory, and the base backup it last started from:
-// high_water.cpp) and this start of the server replayed no WAL. Otherwise (a crash, a
+// marks.cpp) and this start of the server replayed no WAL. Otherwise (a crash, a
 // promotion, a recovery from a base backup into a new directory or back into its own, a
 // file of an older flakeid or none at all) the file may not speak for the IDs in the WAL
 // this server replayed: then the floor is the higher of the file's mark and the highest

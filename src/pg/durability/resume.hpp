@@ -18,7 +18,7 @@ namespace flakeid::pg {
 // in force: the earlier of this database's mark and the server's.
 std::int64_t resume_state(const Generator& generator, StateSlot* slot, std::int64_t tolerance_ms);
 
-// The high-water sequence this backend's reservation was last read from or written to
+// The mark sequence this backend's reservation was last read from or written to
 // (InvalidOid: none yet). When it is dropped (DROP EXTENSION, and CREATE EXTENSION starts
 // a new one at 0), the reservation no longer holds: the next ID must renew it.
 Oid reservation_sequence();

@@ -1,5 +1,5 @@
-// The glue's shared memory for resuming above the durable marks (src/pg/resume.cpp): what
-// this start of the server has learnt about the marks, shared by every backend. It lives
+// The glue's shared memory for resuming above the durable marks (src/pg/durability/resume.cpp):
+// what this start of the server has learnt about the marks, shared by every backend. It lives
 // beside the generator states (src/core/state_table.hpp), in the same allocation, and like
 // them must be valid as all-zero bytes (the spinlock aside, which shared_state.cpp sets up).
 #pragma once

@@ -1,4 +1,4 @@
-// Acting as the bootstrap superuser for the extension's own high-water sequence, which no
+// Acting as the bootstrap superuser for the extension's own mark sequence, which no
 // role of the caller's may read or move. Between become_superuser() and restore_user() only
 // calls bound by OID may run (pg_sequence_last_value, setval_oid on the sequence's OID):
 // never SPI, a query text or anything that resolves a function, operator, cast or table

@@ -54,12 +54,12 @@ std::uint64_t active_generation = 0;
 // after: a reload may bring a value that PostgreSQL refuses and flakeid must not work around.
 TimestampTz active_reload = 0;
 
-// The earlier of this database's and the server's high-water marks, as this backend last
+// The earlier of this database's and the server's marks, as this backend last
 // saw them: IDs below it are covered by durable reservations; the first ID at or above it
 // renews them.
 std::int64_t reserved_until_ms = 0;
 
-// Relcache callback: when the high-water sequence the reservation was taken from is dropped
+// Relcache callback: when the mark sequence the reservation was taken from is dropped
 // or altered (DROP EXTENSION; CREATE EXTENSION starts a new one at 0), or every relation
 // is invalidated, the reservation no longer holds: the next ID renews it into the sequence
 // in force, so no ID is committed above its database's mark. Off the hot path.

@@ -54,7 +54,7 @@ Datum status(FunctionCallInfo fcinfo) {
     generator_publish_clock_lead();
     StatusScan* scan = static_cast<StatusScan*>(palloc0(sizeof(StatusScan)));
     scan->table = shared_state_table();
-    scan->high_water_ms = high_water_read();
+    scan->high_water_ms = database_mark_read();
     scan->datacenter = datacenter_id_setting();
     scan->machine = machine_id_setting();
     funcctx->user_fctx = scan;
