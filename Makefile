@@ -179,12 +179,11 @@ lint:
 
 # make boundary (about a minute of CPU): the rules of the C++/PostgreSQL boundary, with the
 # compiler's parse of the glue: every callback PostgreSQL calls is noexcept, and the glue
-# holds no owning standard-library type (test/bin/check-boundary.sh, clang-query); then
-# clang-tidy with .clang-tidy (bugprone-exception-escape among its checks) on src/core and
-# src/pg (test/bin/tidy.sh).
+# holds no owning standard-library type (clang-query); then clang-tidy with .clang-tidy
+# (bugprone-exception-escape among its checks) on src/core and src/pg. Both in
+# test/bin/check-boundary.sh.
 boundary:
 	test/bin/check-boundary.sh $(PG_CONFIG)
-	test/bin/tidy.sh $(PG_CONFIG)
 
 format:
 	clang-format -i $(FORMAT_FILES)

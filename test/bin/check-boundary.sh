@@ -16,17 +16,27 @@
 #      standard-library type (string, vector, map, set, list, deque, unique_ptr,
 #      shared_ptr, function, any, ...), in a variable, a field, a parameter or a temporary.
 #
+# Then clang-tidy with the committed .clang-tidy on src/core and src/pg (among its checks
+# bugprone-exception-escape: a noexcept function that can throw).
+#
 #   check-boundary.sh [PG_CONFIG]     prints each breach with its place; fails on any
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pg_config=${1:-pg_config}
-clang_query=$(command -v clang-query-14 || command -v clang-query || true)
-if [ -z "$clang_query" ]; then
-  echo "check-boundary.sh: clang-query is missing (Debian package clang-tools-14)" >&2
-  exit 1
-fi
+# Debian's LLVM 14 tool `$1` (package `$2`), by its versioned name or the plain one.
+tool() {
+  command -v "$1-14" || command -v "$1" || {
+    echo "check-boundary.sh: $1 is missing (Debian package $2)" >&2
+    exit 1
+  }
+}
+clang_query=$(tool clang-query clang-tools)
+clang_tidy=$(tool clang-tidy clang-tidy)
 includedir=$("$pg_config" --includedir-server)
 version=$(sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control)
+# How the tools parse a file of ours: as the build compiles it.
+export cxxflags="-x c++ -std=c++17 -Wno-register -isystem $includedir -Isrc"
+export define_version="-DFLAKEID_VERSION=\"$version\""
 
 glue='isExpansionInFileMatching("src/pg/")'
 owning='^::std::(__cxx11::)?(basic_string|vector|map|multimap|set|multiset|unordered_map|unordered_multimap|unordered_set|unordered_multiset|list|forward_list|deque|queue|priority_queue|stack|unique_ptr|shared_ptr|weak_ptr|function|any|basic_stringstream|basic_ostringstream|basic_istringstream|thread|promise|future)$'
@@ -47,36 +57,38 @@ match expr($glue, $owning_type).bind("owning_std_type")
 EOF
 
 mapfile -t sources < <(find src/pg -name '*.cpp' | sort)
-# One clang-query per half of the files, in parallel (each parses its files with
-# PostgreSQL's headers, about a second a file).
-half=$(((${#sources[@]} + 1) / 2))
-run() {
-  "$clang_query" -f "$queries" "$@" -- -x c++ -std=c++17 -Wno-register -isystem "$includedir" \
-    -Isrc "-DFLAKEID_VERSION=\"$version\"" 2>&1
-}
-out1=$(mktemp) out2=$(mktemp)
-trap 'rm -f "$queries" "$out1" "$out2"' EXIT
-run "${sources[@]:0:half}" >"$out1" &
-pid=$!
-run "${sources[@]:half}" >"$out2" || true
-wait "$pid" || true
+out=$(mktemp)
+trap 'rm -f "$queries" "$out"' EXIT
+# Two processes at a time, eight files each (each file is parsed with PostgreSQL's headers,
+# about a second a file). clang-tidy counts the warnings it suppressed in those headers on
+# stderr: not ours.
+export clang_query clang_tidy queries
+# shellcheck disable=SC2016  # the quoted scripts are bash -c's, expanded there
+printf '%s\n' "${sources[@]}" | xargs -P2 -n8 bash -c \
+  '"$clang_query" -f "$queries" "$@" -- $cxxflags "$define_version" 2>&1' query >"$out" || true
 
 # clang-query prints each match as `file:line:col: note: "name" binds here` and the line.
-if grep -qE 'error:' "$out1" "$out2"; then
-  cat "$out1" "$out2" >&2
+if grep -qE 'error:' "$out"; then
+  cat "$out" >&2
   echo "check-boundary.sh: clang-query could not parse the glue" >&2
   exit 1
 fi
-breaches=$(cat "$out1" "$out2" | awk -v root="$PWD/" '
+breaches=$(awk -v root="$PWD/" '
   /: note: "[a-zA-Z_]*" binds here/ {
     where = $1; sub(root, "", where); sub(/:[0-9]+:$/, "", where)
     name = $0; sub(/.*note: "/, "", name); sub(/" binds here.*/, "", name)
     getline text; sub(/^[ \t]+/, "", text)
     print where ": " name ": " text
-  }' | sort -u)
+  }' "$out" | sort -u)
 if [ -n "$breaches" ]; then
   echo "$breaches"
   echo "check-boundary.sh: $(echo "$breaches" | wc -l) breach(es) of the C++/PostgreSQL boundary rules (see the comment at the top of test/bin/check-boundary.sh)" >&2
   exit 1
 fi
 echo "check-boundary.sh: ${#sources[@]} files of src/pg: every callback PostgreSQL calls is noexcept; no owning standard-library type"
+
+# shellcheck disable=SC2016  # as above
+find src/core src/pg -name '*.cpp' | sort | xargs -P2 -n8 bash -c \
+  '"$clang_tidy" --quiet "$@" -- $cxxflags "$define_version" 2> >(grep -v "warnings generated\.$" >&2)' \
+  tidy
+echo "check-boundary.sh: clang-tidy (.clang-tidy) found nothing in src/core and src/pg"
