@@ -10,7 +10,7 @@
 //   exact: FILE: all N keys equal the database's id::text (S of them JSON strings)
 //   lost: FILE: K of N keys are missing or differ from the database's id::text after JSON.parse; the
 //         payload has R of the N rows, with D distinct keys
-// and exits 1 only when a file cannot be read as such a payload.
+// and exits 1 when a file cannot be read as such a payload (after trying the others).
 'use strict';
 
 const fs = require('fs');
@@ -57,9 +57,13 @@ function checkPayload(file, expected) {
 
 const [keysFile, ...payloads] = process.argv.slice(2);
 const expected = JSON.parse(fs.readFileSync(keysFile, 'utf8'));
-try {
-  payloads.forEach((file) => checkPayload(file, expected));
-} catch (err) {
-  console.log(`FAIL: ${err.message}`);
-  process.exit(1);
+let failed = false;
+for (const file of payloads) {
+  try {
+    checkPayload(file, expected);
+  } catch (err) {
+    console.log(`FAIL: ${err.message}`);
+    failed = true;
+  }
 }
+process.exit(failed ? 1 : 0);
