@@ -157,8 +157,8 @@ def main():
     # One row: save() leaves the key out of the INSERT and reads it back (RETURNING).
     order = Order(n=0, note="one")
     order.save()
-    check(isinstance(order.pk, int) and str(order.pk) == server_key(0),
-          f"save() returns the key the server made: {order.pk}")
+    check(str(order.pk) == server_key(0),
+          f"save() returns the key the server made: {order.pk!r}")
     again = Order.objects.get(pk=order.pk)
     check(again.n == 0, "get(pk=key) reads the row back by that key")
     again = Order.objects.get(pk=str(order.pk))
@@ -168,12 +168,12 @@ def main():
     orders = Order.objects.bulk_create(
         [Order(n=n, note=f"row {n}") for n in range(1, ROWS + 1)])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT n, id FROM django_orders WHERE n > 0")
+        cursor.execute("SELECT n, id::text FROM django_orders WHERE n > 0")
         by_n = dict(cursor.fetchall())
-    same = sum(1 for o in orders if o.pk is not None and by_n[o.n] == int(o.pk))
+    same = sum(1 for o in orders if by_n[o.n] == str(o.pk))
     check(same == ROWS, f"bulk_create() of {ROWS} rows in one INSERT returns each "
           "row's key exactly")
-    neighbours = sorted(by_n.values())
+    neighbours = sorted(int(key) for key in by_n.values())
     check(len(set(neighbours)) == ROWS and neighbours[-1] - neighbours[0] < 2**22 * 1000,
           "the keys are distinct and made within a second (neighbours differ in low bits)")
 

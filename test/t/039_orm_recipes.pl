@@ -43,8 +43,8 @@ sub npm_has
 }
 
 # Each recipe: its program, its table, what it needs and the JSON files it writes, each
-# with what JSON.parse must find in it on a bigint key ('lost' or 'exact') and what the
-# file shows.
+# with what wrote it and what JSON.parse must find in it ('lost' or 'exact') on a bigint
+# key and on a key of the flakeid type.
 my @recipes = (
 	{
 		name => 'django',
@@ -56,16 +56,13 @@ my @recipes = (
 		  "$python with Django and DRF (Debian packages python3-django, python3-djangorestframework)",
 		payloads => [
 			[
-				'django-core.json', 'lost',
-				"Django's serializers.serialize('json') writes the key as a JSON number"
+				'django-core.json', "Django's serializers.serialize('json')",
+				'lost', 'exact'
 			],
+			[ 'django-drf-plain.json', "DRF's ModelSerializer", 'lost', 'lost' ],
 			[
-				'django-drf-plain.json', 'lost',
-				"DRF's ModelSerializer writes the key as a JSON number"
-			],
-			[
-				'django-drf-fixed.json', 'exact',
-				'FlakeIdModelSerializer (the recipe) writes the key as a string'
+				'django-drf-fixed.json', 'FlakeIdModelSerializer (the recipe)',
+				'exact', 'exact'
 			],
 		],
 	},
@@ -77,13 +74,10 @@ my @recipes = (
 		  && runs(qq{$ruby -e 'require "active_record"; require "pg"'}),
 		missing => "$ruby with Active Record and pg (Debian packages ruby-activerecord, ruby-pg)",
 		payloads => [
+			[ 'rails-plain.json', "Active Record's to_json", 'lost', 'exact' ],
 			[
-				'rails-plain.json', 'lost',
-				"Active Record's to_json writes the key as a JSON number"
-			],
-			[
-				'rails-fixed.json', 'exact',
-				'to_json with the FlakeIdJson concern (the recipe) writes it as a string'
+				'rails-fixed.json', 'to_json with the FlakeIdJson concern (the recipe)',
+				'exact', 'exact'
 			],
 		],
 	},
@@ -95,12 +89,12 @@ my @recipes = (
 		missing => "node with TypeORM (npm: run 'make clients-deps')",
 		payloads => [
 			[
-				'typeorm-parseint8.json', 'lost',
-				'TypeORM with parseInt8: true holds the key as a Number'
+				'typeorm-parseint8.json', 'JSON.stringify of TypeORM entities with parseInt8: true',
+				'lost', 'exact'
 			],
 			[
-				'typeorm-fixed.json', 'exact',
-				"TypeORM's default (the recipe) holds the key as a string"
+				'typeorm-fixed.json', "JSON.stringify of TypeORM's entities (the recipe)",
+				'exact', 'exact'
 			],
 		],
 	},
@@ -111,14 +105,17 @@ my @recipes = (
 		ready => npm_has('knex'),
 		missing => "node with Knex (npm: run 'make clients-deps')",
 		payloads => [
-			[ 'knex-number.json', 'lost', 'Knex with int8 parsed as Number' ],
 			[
-				'knex-fixed.json', 'exact',
-				"Knex with node-postgres's default (the recipe): the key as a string"
+				'knex-number.json', 'JSON.stringify of Knex rows with int8 parsed as Number',
+				'lost', 'exact'
 			],
 			[
-				'knex-bigint.json', 'exact',
-				'Knex with int8 as BigInt, written with a replacer (the recipe)'
+				'knex-fixed.json', "JSON.stringify of Knex rows, node-postgres's default (the recipe)",
+				'exact', 'exact'
+			],
+			[
+				'knex-bigint.json', 'Knex rows with int8 as BigInt, a replacer writing strings (the recipe)',
+				'exact', 'exact'
 			],
 		],
 	},
@@ -149,7 +146,9 @@ flakeid.machine_id = 7
 });
 $node->start;
 
-for my $key_type ('bigint')
+# A database per key type: bigint, and the flakeid type (extension version 1.5).
+my @key_types = ('bigint', 'flakeid');
+for my $key_type (@key_types)
 {
 	my $db = "recipes_$key_type";
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -157,6 +156,8 @@ for my $key_type ('bigint')
 		$db, qq{
 		CREATE EXTENSION flakeid;
 		ALTER DATABASE $db SET flakeid.layout = 'twitter'});
+	is($node->safe_psql($db, "SELECT to_regtype('$key_type') IS NOT NULL"),
+		't', "$key_type: the key type exists");
 	my $out_dir = PostgreSQL::Test::Utils::tempdir("json_$key_type");
 
 	for my $recipe (@recipes)
@@ -196,20 +197,20 @@ for my $key_type ('bigint')
 			note "orm_json_check.js:\n$check";
 			for my $payload (@payloads)
 			{
-				my ($file, $expect, $what) = @$payload;
-				if ($expect eq 'exact')
+				my ($file, $what, $on_bigint, $on_flakeid) = @$payload;
+				if (($key_type eq 'bigint' ? $on_bigint : $on_flakeid) eq 'exact')
 				{
 					like(
 						$check,
 						qr/^exact: \S*\Q$file\E: all $rows keys equal the database's id::text/m,
-						"$name ($key_type): $what; JSON.parse keeps every key exactly");
+						"$name ($key_type): $what: JSON.parse keeps every key exactly");
 				}
 				else
 				{
 					like(
 						$check,
 						qr/^lost: \S*\Q$file\E: [1-9]\d* of $rows keys are missing or differ/m,
-						"$name ($key_type): $what; JSON.parse changes the keys");
+						"$name ($key_type): $what: JSON.parse changes the keys");
 				}
 			}
 		}
