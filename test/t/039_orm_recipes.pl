@@ -73,6 +73,9 @@ my @recipes = (
 		ready => -x $ruby
 		  && runs(qq{$ruby -e 'require "active_record"; require "pg"'}),
 		missing => "$ruby with Active Record and pg (Debian packages ruby-activerecord, ruby-pg)",
+		# What Active Record says of a column type it does not know (the recipe registers
+		# flakeid).
+		warning => qr/unknown OID/,
 		payloads => [
 			[ 'rails-plain.json', "Active Record's to_json", 'lost', 'exact' ],
 			[
@@ -164,10 +167,11 @@ for my $key_type (@key_types)
 	{
 		my $name = $recipe->{name};
 		my @payloads = @{ $recipe->{payloads} };
+		my $warning = $recipe->{warning};
 	  SKIP:
 		{
 			skip "$name recipe: $recipe->{missing} missing; make setup installs it",
-			  2 + @payloads
+			  2 + ($warning ? 1 : 0) + @payloads
 			  unless $recipe->{ready};
 
 			my ($ok, $out) =
@@ -178,6 +182,8 @@ for my $key_type (@key_types)
 				qr/^$name recipe: \d+ passed, 0 failed$/m,
 				"$name ($key_type): the key of each insert comes back exactly, "
 				  . 'and a row reads back by it');
+			unlike($out, $warning, "$name ($key_type): the framework knows the key's type")
+			  if $warning;
 
 			skip 'node missing (Debian package nodejs): JSON.parse not tried',
 			  scalar @payloads
