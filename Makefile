@@ -5,6 +5,8 @@
 #   make test    the same set-up, then every test (format, unit, sanitizers, pg_regress, TAP)
 #   make bench   the benchmarks against a sequence, clock_timestamp(), gen_random_uuid() and,
 #                on 18 (make bench PG_MAJOR=18), uuidv7()
+#   make valgrind  pg_regress and a few TAP files with every server process under Valgrind
+#                (before each release; not part of make test)
 
 EXTENSION = flakeid
 MODULE_big = flakeid
@@ -98,7 +100,7 @@ build/pg_config.stamp: FORCE
 FORCE:
 
 .PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format clients-deps deb \
-	deb-installcheck FORCE
+	deb-installcheck valgrind valgrind-check valgrind-installcheck FORCE
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
 setup:
@@ -228,6 +230,53 @@ bench:
 	$(MAKE) install PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
 	$(MAKE) build/core_bench PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
 	PG_CONFIG=$(PG_CONFIG) bench/bench.sh
+
+# ---- make valgrind: the glue under Valgrind's memcheck, on PostgreSQL 18 built for it
+# (test/bin/postgres.sh 18 valgrind: USE_VALGRIND, asserts, -Og; built once, 36 minutes on
+# the 2 loaded CPUs here). Its `postgres` is test/bin/valgrind-postgres.sh, so every server
+# process of the whole pg_regress suite and of the TAP files in VALGRIND_TAP (a preloaded
+# server's shared generator under pgbench clients of two databases and a restart, a bulk
+# call beside another session, crash restarts, the mark file) runs under memcheck, with
+# PostgreSQL's own suppressions only. Fails when Valgrind reports an error in any process
+# (its reports are printed) or a server crashed. Run before each release: it took 14 and
+# 17 minutes here, more than CI has to spare. Only the Valgrind build's postgres is replaced.
+VALGRIND_TAP = test/t/002_preload.pl test/t/008_bulk_call.pl test/t/021_crash_restart.pl \
+	test/t/024_mark_file.pl
+VALGRIND_LOGS = build/valgrind
+
+valgrind:
+	test/bin/setup-debian.sh valgrind
+	$(MAKE) valgrind-check PG_MAJOR=18 PG_FLAVOUR=valgrind
+
+valgrind-check:
+	@$(PG_CONFIG) --configure | grep -q USE_VALGRIND || { echo "valgrind-check:" \
+	  "$(PG_CONFIG) is not a build with USE_VALGRIND (make valgrind makes one)" >&2; exit 1; }
+	$(MAKE) all
+	$(MAKE) install
+	@bindir=$$($(PG_CONFIG) --bindir); \
+	  [ -e $$bindir/postgres.orig ] || mv $$bindir/postgres $$bindir/postgres.orig; \
+	  install -m 755 test/bin/valgrind-postgres.sh $$bindir/postgres
+	test/bin/as-postgres.sh $(MAKE) valgrind-installcheck
+
+# Run as the postgres user (by valgrind-check): pg_regress, then the TAP files, with the
+# server under Valgrind and generous timeouts, then the scan of Valgrind's reports. The
+# verdict is Valgrind's (and as-postgres.sh's: a failed assertion or a crash): under
+# Valgrind the server runs 20 to 50 times slower, so the tests' timing bounds (10 000 IDs
+# within a second, a session that waits a minute at most) fail there; their results are
+# printed, not counted.
+VALGRIND_ENV = FLAKEID_VALGRIND_LOGS=$(CURDIR)/$(VALGRIND_LOGS) PGCTLTIMEOUT=900 \
+	PG_TEST_TIMEOUT_DEFAULT=900
+
+valgrind-installcheck:
+	@rm -rf $(VALGRIND_LOGS); mkdir -p $(VALGRIND_LOGS)
+	-$(VALGRIND_ENV) $(MAKE) installcheck TAP_TESTS=
+	-$(VALGRIND_ENV) $(MAKE) installcheck REGRESS= PROVE_TESTS="$(VALGRIND_TAP)"
+	@logs=$$(ls $(VALGRIND_LOGS) | wc -l); \
+	  bad=$$(grep -l VALGRINDERROR-BEGIN $(VALGRIND_LOGS)/*.log 2>/dev/null); \
+	  for log in $$bad; do echo "==== Valgrind's report in $$log"; cat $$log; done; \
+	  echo "valgrind: $$logs server processes ran under memcheck; $$(echo $$bad | wc -w) reported errors"; \
+	  [ $$logs -gt 0 ] || { echo "valgrind: no process ran under Valgrind" >&2; exit 1; }; \
+	  [ -z "$$bad" ]
 
 # ---- real clients (test/t/031_clients.pl, and TypeORM and Knex for the ORM recipes of
 # test/t/039_orm_recipes.pl): node-postgres, TypeORM and Knex from the npm registry into
