@@ -48,4 +48,69 @@ CREATE FUNCTION @extschema@.flakeid(integer) RETURNS @extschema@.flakeid
 AS 'int48' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (pg_catalog.int4 AS @extschema@.flakeid)
     WITH FUNCTION @extschema@.flakeid(integer) AS ASSIGNMENT;
+
+-- flakeid_capacity() gains js_unsafe_from: the first moment at which the current layout's
+-- IDs can reach 2^53, above which a JavaScript number (JSON.parse) no longer holds them
+-- exactly; NULL only beyond PostgreSQL's calendar. A result's columns cannot change in
+-- place: flakeid_adopt() and flakeid_guard() bind flakeid_capacity() by OID (SQL-standard
+-- bodies), so they are dropped with it and made again as 1.4 made them. (The library
+-- still answers a declaration of 1.4's 11 columns, for an extension not yet updated.)
+DROP FUNCTION @extschema@.flakeid_adopt(regclass, name, boolean, boolean);
+DROP FUNCTION @extschema@.flakeid_guard(regclass, name);
+DROP FUNCTION @extschema@.flakeid_capacity();
+CREATE FUNCTION @extschema@.flakeid_capacity(
+    OUT years double precision,
+    OUT nodes bigint,
+    OUT ids_per_sec bigint,
+    OUT ids_per_ms bigint,
+    OUT layout text,
+    OUT timestamp_bits integer,
+    OUT datacenter_bits integer,
+    OUT machine_bits integer,
+    OUT sequence_bits integer,
+    OUT epoch timestamptz,
+    OUT ends_at timestamptz,
+    OUT js_unsafe_from timestamptz)
+RETURNS record
+AS 'MODULE_PATHNAME', 'flakeid_capacity'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.flakeid_adopt(
+    tbl regclass,
+    key_column name DEFAULT 'id',
+    drop_sequence boolean DEFAULT true,
+    require_unique boolean DEFAULT true)
+RETURNS TABLE (relation regclass, previous text, sequence text, sequence_now text)
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT a.relation, a.previous, a.sequence, a.sequence_now
+    FROM @extschema@.flakeid_capacity() AS c,
+         @extschema@.flakeid_adopt_checked(
+           tbl, key_column, drop_sequence, require_unique,
+           '@extschema@.flakeid_next()'::pg_catalog.regprocedure,
+           c.layout, c.epoch, c.timestamp_bits, c.datacenter_bits, c.machine_bits,
+           c.sequence_bits, @extschema@.flakeid_min_id(pg_catalog.now()),
+           ARRAY(SELECT l.name FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
+           ARRAY(SELECT l.timestamp_bits FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
+           ARRAY(SELECT l.datacenter_bits OPERATOR(pg_catalog.+) l.machine_bits
+                        OPERATOR(pg_catalog.+) l.sequence_bits
+                   FROM @extschema@.flakeid_layouts() AS l ORDER BY l.name),
+           @extschema@.flakeid_adopt_hold(tbl, key_column)) AS a
+         -- issue 20: once flakeid_adopt_checked() has run to its end (a PL/pgSQL set is
+         -- complete before its first row), the adopted keys become the node's.
+         CROSS JOIN LATERAL @extschema@.flakeid_resume_above(a.adopted_max) AS covered;
+END;
+
+CREATE FUNCTION @extschema@.flakeid_guard(tbl regclass, key_column name DEFAULT 'id')
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT @extschema@.flakeid_guard_checked(
+           tbl, key_column,
+           (SELECT c.datacenter_bits OPERATOR(pg_catalog.+) c.machine_bits
+              FROM @extschema@.flakeid_capacity() AS c),
+           '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure);
+END;
 -- ==== end of issue 24's section ==========================================================
