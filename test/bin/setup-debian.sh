@@ -30,6 +30,7 @@ else
     libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
     faketime                         # real clock faults in the fault tests
     python3-psycopg2 python3-sqlalchemy nodejs  # real clients in test/t/031_clients.pl
+    python3-psycopg                  # psycopg 3 binary mode in test/t/039_flakeid_type_io.pl
     "postgresql-$major-plproxy"      # shards routed by the key (test/t/060_plproxy_shards.pl)
     "postgresql-$major-partman"      # time partitions by the key (test/t/061_partman_days.pl)
   )
