@@ -71,8 +71,12 @@ PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc \
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-register -fno-strict-aliasing
 SHLIB_LINK += -lstdc++
 
-# pg_regress: test/sql/*.sql against test/expected/*.out, on a server of its own.
-REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+# pg_regress: test/sql/*.sql against test/expected/*.out, on a server of its own, in the
+# order of test/schedule (which writes down the numbers' bands); REGRESS=name runs one file.
+# test/sql/include/ holds what several files load with \i.
+REGRESS_SCHEDULE = test/schedule
+REGRESS = --schedule=$(REGRESS_SCHEDULE)
+REGRESS_PREP = regress-schedule-check
 REGRESS_OPTS = --inputdir=test --temp-instance=tmp_check_regress --temp-config=test/regress.conf \
 	--load-extension=flakeid
 # TAP: test/t/*.pl with PostgreSQL::Test::Cluster, run by `make installcheck`.
@@ -102,6 +106,14 @@ $(DATA_built): $(FLAKEID_SQL_SOURCES) flakeid.control
 	  for f in $(FLAKEID_SQL_SOURCES); do printf '\n-- ==== %s\n\n' "$$f"; cat "$$f"; done; \
 	} > $@.tmp && mv $@.tmp $@
 
+# Every file of test/sql runs: the schedule names each one, and too_many_layouts last.
+regress-schedule-check:
+	@missing=$$(for f in $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)); do \
+	  grep -qx "test: $$f" $(REGRESS_SCHEDULE) || echo " $$f"; done); \
+	  [ -z "$$missing" ] || { echo "$(REGRESS_SCHEDULE) does not run:$$missing" >&2; exit 1; }
+	@[ "$$(grep '^test:' $(REGRESS_SCHEDULE) | tail -n 1)" = 'test: 99_too_many_layouts' ] || \
+	  { echo "$(REGRESS_SCHEDULE): 99_too_many_layouts must run last" >&2; exit 1; }
+
 # PGXS does not track headers: rebuild every object when any of ours changes (the state
 # table's layout in shared memory must agree in every file).
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
@@ -115,7 +127,7 @@ build/pg_config.stamp: FORCE
 	@echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' | cmp -s - $@ || echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' > $@
 FORCE:
 
-.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format clients-deps deb \
+.PHONY: regress-schedule-check setup test check-all demo bench unit unit-sanitize fuzz lint format clients-deps deb \
 	deb-installcheck FORCE
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).

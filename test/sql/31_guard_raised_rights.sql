@@ -1,4 +1,4 @@
--- 16_guard_raised_rights: who may bind a node, and attack 3 of issue 19.
+-- 31_guard_raised_rights: who may bind a node, and attack 3 of issue 19.
 -- The first replication origin that brings a node is bound to it, for every guarded table of
 -- the database: a binding decides which subscriptions' rows are refused. Only a logical
 -- replication worker of the subscription whose origin it is, when the subscription's owner

@@ -1,4 +1,4 @@
--- 16_guard_replaced: ways around the guard's trigger that flakeid_guarded_tables and the
+-- 32_guard_replaced: ways around the guard's trigger that flakeid_guarded_tables and the
 -- event trigger flakeid_guard_ddl must see (attack19 H3, H4, H5).
 -- H3: the owner of a partitioned table replaces, through CREATE OR REPLACE TRIGGER on the
 --     parent, the guard of a partition it holds only the TRIGGER privilege on: PostgreSQL

@@ -1,4 +1,4 @@
--- 16_guard_weakened: a guard whose trigger no longer fires for apply workers. flakeid_guard()
+-- 33_guard_weakened: a guard whose trigger no longer fires for apply workers. flakeid_guard()
 -- installs its trigger ENABLE ALWAYS; ALTER TABLE ... ENABLE TRIGGER or CREATE OR REPLACE
 -- TRIGGER leaves it ENABLE ORIGIN, where it fires for the table's local writes only and every
 -- replicated row passes unchecked (issue 19, item 6). The guard refuses the writes it still
