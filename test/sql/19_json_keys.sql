@@ -37,7 +37,7 @@ SELECT * FROM pg_temp.js_limit();
 SET flakeid.layout = 'js_safe';
 SELECT * FROM pg_temp.js_limit();
 SELECT js_unsafe_from = ends_at AS crosses_at_its_end FROM flakeid_capacity();
-SELECT 2::numeric ^ 53 AS two_to_53;
+SELECT 1::bigint << 53 AS two_to_53;
 -- The hand-worked moments, written out.
 SET flakeid.layout = 'minimal';
 SELECT js_unsafe_from = timestamptz '2298-09-26 15:10:22.208+00' AS minimal FROM flakeid_capacity();
@@ -141,10 +141,14 @@ SELECT d.timestamp_ms > 0 AS decodes FROM keyed k, flakeid_decode(k.id) AS d LIM
 
 -- bigint's operator classes: btree for the primary key, with index scans for keys and
 -- for flakeid_min_id() ranges, however the key is written.
-SELECT c.relname, o.opcname, am.amname
-FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-JOIN pg_opclass o ON o.oid = i.indclass[0] JOIN pg_am am ON am.oid = o.opcmethod
-WHERE i.indrelid = 'keyed'::regclass ORDER BY 1;
+CREATE FUNCTION pg_temp.key_indexes(OUT index_name name, OUT opclass name, OUT method name)
+RETURNS SETOF record LANGUAGE sql AS $$
+  SELECT c.relname, o.opcname, am.amname
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  JOIN pg_opclass o ON o.oid = i.indclass[0] JOIN pg_am am ON am.oid = o.opcmethod
+  WHERE i.indrelid = 'keyed'::regclass ORDER BY 1
+$$;
+SELECT * FROM pg_temp.key_indexes();
 ANALYZE keyed;
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT note FROM keyed WHERE id = 922337203685477580;
@@ -155,10 +159,7 @@ EXPLAIN (COSTS OFF) SELECT id FROM keyed ORDER BY id DESC LIMIT 1;
 -- ... and hash.
 CREATE INDEX keyed_hash ON keyed USING hash (id);
 ALTER TABLE keyed DROP CONSTRAINT keyed_pkey;
-SELECT c.relname, o.opcname, am.amname
-FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-JOIN pg_opclass o ON o.oid = i.indclass[0] JOIN pg_am am ON am.oid = o.opcmethod
-WHERE i.indrelid = 'keyed'::regclass ORDER BY 1;
+SELECT * FROM pg_temp.key_indexes();
 EXPLAIN (COSTS OFF) EXECUTE by_bigint(922337203685477580);
 EXECUTE by_bigint(922337203685477580);
 RESET enable_seqscan;
