@@ -42,7 +42,7 @@ $pub->safe_psql(
 	COPY json_orders TO '$dir/flakeid.bin' (FORMAT binary);
 	COPY as_bigint TO '$dir/bigint.bin' (FORMAT binary);
 });
-ok(-s "$dir/flakeid.bin" > 0 && compare_files("$dir/flakeid.bin", "$dir/bigint.bin"),
+ok(-s "$dir/flakeid.bin" > 0 && same_bytes("$dir/flakeid.bin", "$dir/bigint.bin"),
 	'COPY (FORMAT binary) of a flakeid column is byte for byte that of the same keys as bigint');
 $pub->safe_psql(
 	'postgres', qq{
@@ -143,7 +143,7 @@ $pub->stop;
 done_testing();
 
 # Whether two files hold the same bytes.
-sub compare_files
+sub same_bytes
 {
 	my ($a, $b) = @_;
 	return slurp_file($a) eq slurp_file($b);
