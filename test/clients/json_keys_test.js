@@ -45,6 +45,12 @@ async function main() {
          FROM ${table} AS t, flakeid_decode(t.id) AS d`)).rows[0].ms;
     console.log(`${table}: ${truth.length} keys of type ${type}, made within ${span} ms`);
 
+    // The column itself, as a result column: node-postgres's default for int8 and for a
+    // type it does not know is the text, a string.
+    const top = (await client.query(`SELECT id FROM ${table} ORDER BY id`)).rows.map((r) => r.id);
+    const t = loss(top, truth);
+    console.log(`  the column read directly: id is a ${t.type}; ${t.changed} keys changed`);
+
     // json_agg: node-postgres hands the json column to JSON.parse.
     const agg = (await client.query(
       `SELECT json_agg(t ORDER BY t.id) AS doc FROM ${table} AS t`)).rows[0].doc;
@@ -60,6 +66,7 @@ async function main() {
       `${truth.length} keys changed, ${r.collided} collided (${r.distinct} distinct values left)`);
 
     console.log(`result ${table}: type=${type} keys=${truth.length} span_ms=${span} ` +
+      `top_type=${t.type} top_changed=${t.changed} ` +
       `agg_changed=${a.changed} agg_collided=${a.collided} agg_type=${a.type} ` +
       `row_changed=${r.changed} row_collided=${r.collided} row_type=${r.type}`);
   }

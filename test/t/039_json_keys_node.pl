@@ -66,7 +66,11 @@ sub result
 
 my $bigint = result('json_keys_bigint');
 my $flakeid = result('json_keys_flakeid');
-cmp_ok($bigint->{span_ms} // 1e9, '<=', 20, "the keys were made within $bigint->{span_ms} ms");
+# One bulk call makes them as fast as the layout allows (4096 a millisecond), a few ms on
+# an idle machine, tens on a loaded one: at least 100 keys a millisecond is what matters,
+# neighbours that differ in their last bits only.
+cmp_ok($bigint->{span_ms} // 1e9, '<=', 100,
+	"the keys were made within $bigint->{span_ms} ms (at least 100 a millisecond)");
 is($bigint->{keys}, 10000, 'node read 10 000 keys of the bigint table');
 is($bigint->{agg_type}, 'number', 'bigint: json_agg gives each key as a JSON number');
 cmp_ok($bigint->{agg_changed}, '>', 5000,
@@ -77,6 +81,8 @@ cmp_ok($bigint->{row_changed}, '>', 5000,
 	"bigint: JSON.parse of row_to_json changes $bigint->{row_changed} keys");
 
 is($flakeid->{type}, 'flakeid', 'the second table is keyed by the flakeid type');
+is($flakeid->{top_type} . ' ' . $flakeid->{top_changed}, 'string 0',
+	'flakeid: node-postgres reads the column itself as a string, every key exact');
 is($flakeid->{keys}, 10000, 'node read 10 000 keys of the flakeid table');
 is($flakeid->{agg_type}, 'string', 'flakeid: json_agg gives each key as a JSON string');
 is($flakeid->{agg_changed}, '0', 'flakeid: every key of json_agg parses exactly');
