@@ -259,10 +259,12 @@ bench:
 	$(MAKE) build/core_bench PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
 	PG_CONFIG=$(PG_CONFIG) bench/bench.sh
 
-# ---- real clients (test/t/031_clients.pl): node-postgres from the npm registry into
-# test/clients/node_modules, or where Debian's node-pg installs it (the roots of 17 and 18,
-# which have no npm). Run by root before the tests copy the tree for the postgres user;
-# with neither, the Node half of that test is skipped, with a message.
+# ---- real clients (test/t/031_clients.pl, and TypeORM and Knex for the ORM recipes of
+# test/t/039_orm_recipes.pl): node-postgres, TypeORM and Knex from the npm registry into
+# test/clients/node_modules, or node-postgres where Debian's node-pg installs it (the roots
+# of 17 and 18, which have no npm; the recipes of TypeORM and Knex are skipped there). Run
+# by root before the tests copy the tree for the postgres user; with neither, the Node
+# half of 031 is skipped, with a message.
 clients-deps:
 	@if command -v npm >/dev/null 2>&1; then \
 	  if [ -f test/clients/package-lock.json ]; then \
@@ -273,7 +275,8 @@ clients-deps:
 	elif pg=$$(cd test/clients && node -p "require.resolve('pg')" 2>/dev/null); then \
 	  echo "clients-deps: node-postgres from $$pg"; \
 	else \
-	  echo "clients-deps: neither npm nor node-pg (make setup installs one); test/t/031_clients.pl will skip Node"; \
+	  echo "clients-deps: neither npm nor node-pg (make setup installs one); test/t/031_clients.pl" \
+	    "will skip Node, test/t/039_orm_recipes.pl TypeORM and Knex"; \
 	fi
 
 # ---- make deb: a Debian package built by pg_buildext (debian/), in a scratch copy of the

@@ -45,6 +45,10 @@ else
     # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when
     # missing.
     command -v npm >/dev/null 2>&1 || packages+=(npm)
+    # The ORM recipes of docs/orm-recipes.md (test/t/039_orm_recipes.pl): Django with
+    # Django REST framework, and Rails' Active Record with the pg gem (TypeORM and Knex come
+    # from npm with node-postgres).
+    packages+=(python3-django python3-djangorestframework ruby-activerecord ruby-pg)
   else
     # Debian 13 and unstable package node-postgres itself (npm would bring 470 packages
     # more into the root).
