@@ -10,7 +10,17 @@
 
 EXTENSION = flakeid
 MODULE_big = flakeid
-DATA = $(wildcard sql/flakeid--*.sql)
+# The extension's SQL, as pgvector keeps it: one source, sql/flakeid/*.sql (a file per
+# topic, each object once in the form of the newest version), concatenated in name order
+# into the install script of the newest version (DATA_built, git-ignored); the update
+# scripts sql/flakeid--A--B.sql from every earlier version to the next; and the install
+# script of 1.0, from which an old version is installed (CREATE EXTENSION flakeid VERSION
+# '1.2' runs 1.0 and the updates to 1.2). test/t/011 checks that every way to the newest
+# version ends with the same objects as the built script.
+FLAKEID_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control)
+FLAKEID_SQL_SOURCES = $(sort $(wildcard sql/flakeid/*.sql))
+DATA_built = sql/flakeid--$(FLAKEID_VERSION).sql
+DATA = sql/flakeid--1.0.sql $(wildcard sql/flakeid--*--*.sql)
 PGFILEDESC = "flakeid - 64-bit time-ordered unique IDs"
 
 CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
@@ -57,15 +67,18 @@ PG_CONFIG ?= pg_config
 PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p')
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
 # PostgreSQL's headers are not ours to warn about: -isystem keeps -Werror for our code only.
-# The library's version, as pg_get_loaded_modules() shows it on 18 and later.
-FLAKEID_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control)
+# The library's version (FLAKEID_VERSION), as pg_get_loaded_modules() shows it on 18 and later.
 PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc \
 	-DFLAKEID_VERSION='"$(FLAKEID_VERSION)"'
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-register -fno-strict-aliasing
 SHLIB_LINK += -lstdc++
 
-# pg_regress: test/sql/*.sql against test/expected/*.out, on a server of its own.
-REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+# pg_regress: test/sql/*.sql against test/expected/*.out, on a server of its own, in the
+# order of test/schedule (which writes down the numbers' bands); REGRESS=name runs one file.
+# test/sql/include/ holds what several files load with \i.
+REGRESS_SCHEDULE = test/schedule
+REGRESS = --schedule=$(REGRESS_SCHEDULE)
+REGRESS_PREP = regress-schedule-check
 REGRESS_OPTS = --inputdir=test --temp-instance=tmp_check_regress --temp-config=test/regress.conf \
 	--load-extension=flakeid
 # TAP: test/t/*.pl with PostgreSQL::Test::Cluster, run by `make installcheck`.
@@ -86,6 +99,23 @@ all:
 	@exit 1
 endif
 
+# The install script of the newest version, built from the single source: a header that
+# stops psql from running it by hand, then each topic file in name order.
+$(DATA_built): $(FLAKEID_SQL_SOURCES) flakeid.control
+	@{ printf '%s\n' '-- flakeid $(FLAKEID_VERSION), built by make from sql/flakeid/*.sql: edit those, not this file.' \
+	    '-- Every object is created in the extension'"'"'s schema; no statement depends on search_path.' \
+	    '' '\echo Use "CREATE EXTENSION flakeid" to load this file. \quit'; \
+	  for f in $(FLAKEID_SQL_SOURCES); do printf '\n-- ==== %s\n\n' "$$f"; cat "$$f"; done; \
+	} > $@.tmp && mv $@.tmp $@
+
+# Every file of test/sql runs: the schedule names each one, and too_many_layouts last.
+regress-schedule-check:
+	@missing=$$(for f in $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)); do \
+	  grep -qx "test: $$f" $(REGRESS_SCHEDULE) || echo " $$f"; done); \
+	  [ -z "$$missing" ] || { echo "$(REGRESS_SCHEDULE) does not run:$$missing" >&2; exit 1; }
+	@[ "$$(grep '^test:' $(REGRESS_SCHEDULE) | tail -n 1)" = 'test: 99_too_many_layouts' ] || \
+	  { echo "$(REGRESS_SCHEDULE): 99_too_many_layouts must run last" >&2; exit 1; }
+
 # PGXS does not track headers: rebuild every object when any of ours changes (the state
 # table's layout in shared memory must agree in every file).
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
@@ -99,8 +129,8 @@ build/pg_config.stamp: FORCE
 	@echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' | cmp -s - $@ || echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' > $@
 FORCE:
 
-.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint format clients-deps deb \
-	deb-installcheck valgrind valgrind-check valgrind-installcheck FORCE
+.PHONY: regress-schedule-check setup test check-all demo bench unit unit-sanitize fuzz lint \
+	format clients-deps deb deb-installcheck valgrind valgrind-check valgrind-installcheck FORCE
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
 setup:
@@ -279,7 +309,7 @@ valgrind-installcheck:
 	  [ -z "$$bad" ]
 
 # ---- real clients (test/t/031_clients.pl, and TypeORM and Knex for the ORM recipes of
-# test/t/039_orm_recipes.pl): node-postgres, TypeORM and Knex from the npm registry into
+# test/t/102_orm_recipes.pl): node-postgres, TypeORM and Knex from the npm registry into
 # test/clients/node_modules, or node-postgres where Debian's node-pg installs it (the roots
 # of 17 and 18, which have no npm; the recipes of TypeORM and Knex are skipped there). Run
 # by root before the tests copy the tree for the postgres user; with neither, the Node
@@ -295,7 +325,7 @@ clients-deps:
 	  echo "clients-deps: node-postgres from $$pg"; \
 	else \
 	  echo "clients-deps: neither npm nor node-pg (make setup installs one); test/t/031_clients.pl" \
-	    "will skip Node, test/t/039_orm_recipes.pl TypeORM and Knex"; \
+	    "will skip Node, test/t/102_orm_recipes.pl TypeORM and Knex"; \
 	fi
 
 # ---- make deb: a Debian package built by pg_buildext (debian/), in a scratch copy of the
@@ -318,7 +348,8 @@ deb:
 	  mkdir $$tmp/flakeid; \
 	  tar --exclude=.git --exclude=./build --exclude=./test/clients/node_modules \
 	    --exclude='*.o' --exclude='*.so' --exclude='*.bc' --exclude=./tmp_check \
-	    --exclude=./tmp_check_regress --exclude=./results -cf - . | tar -C $$tmp/flakeid -xf -; \
+	    --exclude=./tmp_check_regress --exclude=./results --exclude=./$(DATA_built) \
+	    -cf - . | tar -C $$tmp/flakeid -xf -; \
 	  (cd $$tmp/flakeid && pg_buildext updatecontrol && \
 	    env -u MAKEFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b) > $$tmp/build.log 2>&1 \
 	    || { tail -n 60 $$tmp/build.log; echo "make deb failed: log in $$tmp/build.log" >&2; exit 1; }; \
