@@ -5,10 +5,22 @@
 #   make test    the same set-up, then every test (format, unit, sanitizers, pg_regress, TAP)
 #   make bench   the benchmarks against a sequence, clock_timestamp(), gen_random_uuid() and,
 #                on 18 (make bench PG_MAJOR=18), uuidv7()
+#   make valgrind  pg_regress and a few TAP files with every server process under Valgrind
+#                (before each release; not part of make test)
 
 EXTENSION = flakeid
 MODULE_big = flakeid
-DATA = $(wildcard sql/flakeid--*.sql)
+# The extension's SQL, as pgvector keeps it: one source, sql/flakeid/*.sql (a file per
+# topic, each object once in the form of the newest version), concatenated in name order
+# into the install script of the newest version (DATA_built, git-ignored); the update
+# scripts sql/flakeid--A--B.sql from every earlier version to the next; and the install
+# script of 1.0, from which an old version is installed (CREATE EXTENSION flakeid VERSION
+# '1.2' runs 1.0 and the updates to 1.2). test/t/011 checks that every way to the newest
+# version ends with the same objects as the built script.
+FLAKEID_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control)
+FLAKEID_SQL_SOURCES = $(sort $(wildcard sql/flakeid/*.sql))
+DATA_built = sql/flakeid--$(FLAKEID_VERSION).sql
+DATA = sql/flakeid--1.0.sql $(wildcard sql/flakeid--*--*.sql)
 PGFILEDESC = "flakeid - 64-bit time-ordered unique IDs"
 
 CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
@@ -56,15 +68,18 @@ PG_CONFIG ?= pg_config
 PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p')
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
 # PostgreSQL's headers are not ours to warn about: -isystem keeps -Werror for our code only.
-# The library's version, as pg_get_loaded_modules() shows it on 18 and later.
-FLAKEID_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" flakeid.control)
+# The library's version (FLAKEID_VERSION), as pg_get_loaded_modules() shows it on 18 and later.
 PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc \
 	-DFLAKEID_VERSION='"$(FLAKEID_VERSION)"'
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-register -fno-strict-aliasing
 SHLIB_LINK += -lstdc++
 
-# pg_regress: test/sql/*.sql against test/expected/*.out, on a server of its own.
-REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+# pg_regress: test/sql/*.sql against test/expected/*.out, on a server of its own, in the
+# order of test/schedule (which writes down the numbers' bands); REGRESS=name runs one file.
+# test/sql/include/ holds what several files load with \i.
+REGRESS_SCHEDULE = test/schedule
+REGRESS = --schedule=$(REGRESS_SCHEDULE)
+REGRESS_PREP = regress-schedule-check
 REGRESS_OPTS = --inputdir=test --temp-instance=tmp_check_regress --temp-config=test/regress.conf \
 	--load-extension=flakeid
 # TAP: test/t/*.pl with PostgreSQL::Test::Cluster, run by `make installcheck`.
@@ -85,6 +100,23 @@ all:
 	@exit 1
 endif
 
+# The install script of the newest version, built from the single source: a header that
+# stops psql from running it by hand, then each topic file in name order.
+$(DATA_built): $(FLAKEID_SQL_SOURCES) flakeid.control
+	@{ printf '%s\n' '-- flakeid $(FLAKEID_VERSION), built by make from sql/flakeid/*.sql: edit those, not this file.' \
+	    '-- Every object is created in the extension'"'"'s schema; no statement depends on search_path.' \
+	    '' '\echo Use "CREATE EXTENSION flakeid" to load this file. \quit'; \
+	  for f in $(FLAKEID_SQL_SOURCES); do printf '\n-- ==== %s\n\n' "$$f"; cat "$$f"; done; \
+	} > $@.tmp && mv $@.tmp $@
+
+# Every file of test/sql runs: the schedule names each one, and too_many_layouts last.
+regress-schedule-check:
+	@missing=$$(for f in $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)); do \
+	  grep -qx "test: $$f" $(REGRESS_SCHEDULE) || echo " $$f"; done); \
+	  [ -z "$$missing" ] || { echo "$(REGRESS_SCHEDULE) does not run:$$missing" >&2; exit 1; }
+	@[ "$$(grep '^test:' $(REGRESS_SCHEDULE) | tail -n 1)" = 'test: 99_too_many_layouts' ] || \
+	  { echo "$(REGRESS_SCHEDULE): 99_too_many_layouts must run last" >&2; exit 1; }
+
 # PGXS does not track headers: rebuild every object when any of ours changes (the state
 # table's layout in shared memory must agree in every file).
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp src/pg/*/*.hpp)
@@ -98,8 +130,9 @@ build/pg_config.stamp: FORCE
 	@echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' | cmp -s - $@ || echo '$(PG_CONFIG) $(PG_MAJOR_VERSION)' > $@
 FORCE:
 
-.PHONY: setup test check-all demo bench unit unit-sanitize fuzz lint boundary format clients-deps deb \
-	deb-installcheck FORCE
+.PHONY: regress-schedule-check setup test check-all demo bench unit unit-sanitize fuzz lint \
+	boundary format clients-deps deb deb-installcheck valgrind valgrind-check valgrind-installcheck \
+	FORCE
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
 setup:
@@ -250,8 +283,55 @@ bench:
 	$(MAKE) build/core_bench PG_CONFIG=$(PG_CONFIG) PG_FLAVOUR=$(PG_FLAVOUR)
 	PG_CONFIG=$(PG_CONFIG) bench/bench.sh
 
+# ---- make valgrind: the glue under Valgrind's memcheck, on PostgreSQL 18 built for it
+# (test/bin/postgres.sh 18 valgrind: USE_VALGRIND, asserts, -Og; built once, 36 minutes on
+# the 2 loaded CPUs here). Its `postgres` is test/bin/valgrind-postgres.sh, so every server
+# process of the whole pg_regress suite and of the TAP files in VALGRIND_TAP (a preloaded
+# server's shared generator under pgbench clients of two databases and a restart, a bulk
+# call beside another session, crash restarts, the mark file) runs under memcheck, with
+# PostgreSQL's own suppressions only. Fails when Valgrind reports an error in any process
+# (its reports are printed) or a server crashed. Run before each release: it took 14 and
+# 17 minutes here, more than CI has to spare. Only the Valgrind build's postgres is replaced.
+VALGRIND_TAP = test/t/002_preload.pl test/t/008_bulk_call.pl test/t/021_crash_restart.pl \
+	test/t/024_mark_file.pl
+VALGRIND_LOGS = build/valgrind
+
+valgrind:
+	test/bin/setup-debian.sh valgrind
+	$(MAKE) valgrind-check PG_MAJOR=18 PG_FLAVOUR=valgrind
+
+valgrind-check:
+	@$(PG_CONFIG) --configure | grep -q USE_VALGRIND || { echo "valgrind-check:" \
+	  "$(PG_CONFIG) is not a build with USE_VALGRIND (make valgrind makes one)" >&2; exit 1; }
+	$(MAKE) all
+	$(MAKE) install
+	@bindir=$$($(PG_CONFIG) --bindir); \
+	  [ -e $$bindir/postgres.orig ] || mv $$bindir/postgres $$bindir/postgres.orig; \
+	  install -m 755 test/bin/valgrind-postgres.sh $$bindir/postgres
+	test/bin/as-postgres.sh $(MAKE) valgrind-installcheck
+
+# Run as the postgres user (by valgrind-check): pg_regress, then the TAP files, with the
+# server under Valgrind and generous timeouts, then the scan of Valgrind's reports. The
+# verdict is Valgrind's (and as-postgres.sh's: a failed assertion or a crash): under
+# Valgrind the server runs 20 to 50 times slower, so the tests' timing bounds (10 000 IDs
+# within a second, a session that waits a minute at most) fail there; their results are
+# printed, not counted.
+VALGRIND_ENV = FLAKEID_VALGRIND_LOGS=$(CURDIR)/$(VALGRIND_LOGS) PGCTLTIMEOUT=900 \
+	PG_TEST_TIMEOUT_DEFAULT=900
+
+valgrind-installcheck:
+	@rm -rf $(VALGRIND_LOGS); mkdir -p $(VALGRIND_LOGS)
+	-$(VALGRIND_ENV) $(MAKE) installcheck TAP_TESTS=
+	-$(VALGRIND_ENV) $(MAKE) installcheck REGRESS= PROVE_TESTS="$(VALGRIND_TAP)"
+	@logs=$$(ls $(VALGRIND_LOGS) | wc -l); \
+	  bad=$$(grep -l VALGRINDERROR-BEGIN $(VALGRIND_LOGS)/*.log 2>/dev/null); \
+	  for log in $$bad; do echo "==== Valgrind's report in $$log"; cat $$log; done; \
+	  echo "valgrind: $$logs server processes ran under memcheck; $$(echo $$bad | wc -w) reported errors"; \
+	  [ $$logs -gt 0 ] || { echo "valgrind: no process ran under Valgrind" >&2; exit 1; }; \
+	  [ -z "$$bad" ]
+
 # ---- real clients (test/t/031_clients.pl, and TypeORM and Knex for the ORM recipes of
-# test/t/039_orm_recipes.pl): node-postgres, TypeORM and Knex from the npm registry into
+# test/t/102_orm_recipes.pl): node-postgres, TypeORM and Knex from the npm registry into
 # test/clients/node_modules, or node-postgres where Debian's node-pg installs it (the roots
 # of 17 and 18, which have no npm; the recipes of TypeORM and Knex are skipped there). Run
 # by root before the tests copy the tree for the postgres user; with neither, the Node
@@ -267,7 +347,7 @@ clients-deps:
 	  echo "clients-deps: node-postgres from $$pg"; \
 	else \
 	  echo "clients-deps: neither npm nor node-pg (make setup installs one); test/t/031_clients.pl" \
-	    "will skip Node, test/t/039_orm_recipes.pl TypeORM and Knex"; \
+	    "will skip Node, test/t/102_orm_recipes.pl TypeORM and Knex"; \
 	fi
 
 # ---- make deb: a Debian package built by pg_buildext (debian/), in a scratch copy of the
@@ -290,7 +370,8 @@ deb:
 	  mkdir $$tmp/flakeid; \
 	  tar --exclude=.git --exclude=./build --exclude=./test/clients/node_modules \
 	    --exclude='*.o' --exclude='*.so' --exclude='*.bc' --exclude=./tmp_check \
-	    --exclude=./tmp_check_regress --exclude=./results -cf - . | tar -C $$tmp/flakeid -xf -; \
+	    --exclude=./tmp_check_regress --exclude=./results --exclude=./$(DATA_built) \
+	    -cf - . | tar -C $$tmp/flakeid -xf -; \
 	  (cd $$tmp/flakeid && pg_buildext updatecontrol && \
 	    env -u MAKEFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b) > $$tmp/build.log 2>&1 \
 	    || { tail -n 60 $$tmp/build.log; echo "make deb failed: log in $$tmp/build.log" >&2; exit 1; }; \

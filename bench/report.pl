@@ -113,7 +113,7 @@ my $pair_rate = median(@pair_rate);
 my $twitter_ceiling = 4096000;
 
 # ---- inserts ----
-my @insert_keys = ('flakeid', 'bigserial', 'uuid', $has_uuidv7 ? 'uuidv7' : ());
+my @insert_keys = ('flakeid', 'flakeid_type', 'bigserial', 'uuid', $has_uuidv7 ? 'uuidv7' : ());
 my %ins;
 for my $k (@insert_keys) {
   my @ms = sort { $a <=> $b } series('insert', $k, 0);
@@ -124,6 +124,7 @@ for my $k (@insert_keys) {
     max => $ms[-1],
     ns => defined $ms ? $ms * 1e6 / $meta{insert_rows} : undef,
     x_bigserial => ratio('insert', $k, 'bigserial', 0),
+    x_bigint => ratio('insert', $k, 'flakeid', 0),
     x_uuidv7 => ratio('insert', $k, 'uuidv7', 0),
     index_x_uuidv7 => ratio('insert', $k, 'uuidv7', 1),
     index => median(series('insert', $k, 1)),
@@ -270,7 +271,8 @@ push @md, "## At the layout's ceiling", "",
 push @md, "## Inserts", "",
   sprintf('`INSERT INTO t (n) SELECT g FROM generate_series(1, %s) g` into a fresh table `(id <key> PRIMARY KEY, n integer)`, after a `CHECKPOINT`; flakeid under high_throughput.', commas($meta{insert_rows})), "",
   "| primary key | ms | min – max | ns per row | × bigserial | primary key index | table |", "|---|--:|--:|--:|--:|--:|--:|";
-for my $k ([flakeid => '`bigint DEFAULT flakeid_next()`'], [bigserial => '`bigserial`'], [uuid => '`uuid DEFAULT gen_random_uuid()`'],
+for my $k ([flakeid => '`bigint DEFAULT flakeid_next()`'], [flakeid_type => '`flakeid DEFAULT flakeid_next()` (the type)'],
+  [bigserial => '`bigserial`'], [uuid => '`uuid DEFAULT gen_random_uuid()`'],
   ($has_uuidv7 ? [uuidv7 => '`uuid DEFAULT uuidv7()`'] : ())) {
   my $r = $ins{ $k->[0] };
   push @md, sprintf '| %s | %s | %s – %s | %s | %s | %s (%s bytes) | %s |', $k->[1], fmt('%.0f', $r->{ms}),
@@ -278,6 +280,13 @@ for my $k ([flakeid => '`bigint DEFAULT flakeid_next()`'], [bigserial => '`bigse
     fmt('%.2f', $r->{x_bigserial}), mib($r->{index} // 0), commas($r->{index} // 0), mib($r->{table} // 0);
 }
 push @md, "";
+if (defined $ins{flakeid_type}{ms}) {
+  my ($t, $b) = ($ins{flakeid_type}, $ins{flakeid});
+  push @md, sprintf('The flakeid type against a bigint column, the same `DEFAULT flakeid_next()`: %s × the insert time (medians, %s vs %s ms; round by round %s); primary key index %s bytes vs %s bytes.',
+    fmt('%.3f', $t->{x_bigint}), fmt('%.0f', $t->{ms}), fmt('%.0f', $b->{ms}),
+    join(', ', map { fmt('%.0f', $_) } series('insert', 'flakeid_type', 0)) . ' vs ' . join(', ', map { fmt('%.0f', $_) } series('insert', 'flakeid', 0)),
+    commas($t->{index} // 0), commas($b->{index} // 0)), "";
+}
 
 push @md, "## Contention: 8 backends", "",
   sprintf('`pgbench -n -c 8 -j 2 -t %s`, each transaction `SELECT count(f()) FROM generate_series(1, 10000)`; flakeid under high_throughput, all 8 on one state word. On %s CPUs the backends also share the processors: the per-call figure in a backend includes its waits for a CPU.', $meta{pgbench_tx}, $meta{nproc}), "",

@@ -110,6 +110,13 @@ Capacity capacity(const Layout& layout, std::int64_t epoch_ms) noexcept {
   } else {
     c.last_ms = epoch_ms + static_cast<std::int64_t>(span);
   }
+  // The IDs of millisecond t run up to ((t + 1) << shift) - 1, so t's IDs stay below 2^53
+  // while t < 2^(53 - shift); with a shift above 53 the IDs of the epoch's own millisecond
+  // can reach it. Every layout crosses before its end, as T + shift = 63 > 53; the sum
+  // is kept within 64 bits.
+  const int shift = layout.timestamp_shift();
+  const std::int64_t first_unsafe = shift <= 53 ? std::int64_t{1} << (53 - shift) : 0;
+  c.js_unsafe_ms = epoch_ms > kInt64Max - first_unsafe ? kInt64Max : epoch_ms + first_unsafe;
   return c;
 }
 

@@ -31,7 +31,13 @@ struct Capacity {
   std::uint64_t ids_per_sec = 0;
   std::int64_t last_ms = 0;        // Unix ms of the last timestamp the layout can hold
   bool last_ms_overflows = false;  // epoch + 2^T - 1 does not fit in 64 bits
+  // Unix ms of the first millisecond in which an ID can be 2^53 or more: every ID made
+  // before it is exact as a JavaScript number (Number.MAX_SAFE_INTEGER is 2^53 - 1).
+  std::int64_t js_unsafe_ms = 0;
 };
+
+// 2^53: the first integer a JavaScript number (an IEEE double) may not hold exactly.
+constexpr std::uint64_t kJsExactLimit = 1ULL << 53;
 
 // Builds the ID of the given fields; kFieldValueRange when one does not fit its field.
 Result<std::int64_t> encode(const Layout& layout, const Fields& fields) noexcept;

@@ -43,12 +43,14 @@ struct Preset {
   const char* purpose;
 };
 
-inline constexpr std::array<Preset, 5> kPresets = {{
+inline constexpr std::array<Preset, 6> kPresets = {{
     {"twitter", {41, 5, 5, 12}, "classic Twitter / Discord layout"},
     {"minimal", {53, 0, 0, 10}, "one server, no node identity"},
     {"single_dc", {41, 0, 10, 12}, "one datacenter, many machines"},
     {"large_cluster", {41, 8, 8, 6}, "256 datacenters x 256 machines"},
     {"high_throughput", {41, 3, 3, 16}, "most IDs per ms, few nodes"},
+    // 51 timestamp bits of which the first 69.7 years use 41: the IDs stay below 2^53.
+    {"js_safe", {51, 0, 6, 6}, "IDs below 2^53 (exact in JavaScript) for 69.7 years"},
 }};
 
 inline constexpr std::string_view kDefaultLayoutName = "minimal";

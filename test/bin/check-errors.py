@@ -5,7 +5,7 @@ Fails when:
   - an entry of the registry is malformed: its #define does not carry the code and the name
     of the comment above it;
   - a code of class FL is defined anywhere else (MAKE_SQLSTATE('F', 'L', ...)), or named in
-    src/ or sql/*.sql without being in the registry (a PL/pgSQL `USING ERRCODE = 'FL0nn'`,
+    src/ or sql/ (every .sql below it) without being in the registry (a PL/pgSQL `USING ERRCODE = 'FL0nn'`,
     an errcode(), a comment);
   - the error table of README.md (and of docs/*.md, where the table may live) has no row
     for a code of the registry, a row for a code that is not in it, or a row whose name
@@ -58,7 +58,7 @@ if "FL000" not in registry:
 code_use = re.compile(r"\bFL\d{3}\b")
 sqlstate_def = re.compile(r"MAKE_SQLSTATE\(\s*'F'\s*,\s*'L'")
 sources = sorted(p for p in (root / "src").rglob("*") if p.suffix in (".cpp", ".hpp"))
-sources += sorted((root / "sql").glob("*.sql"))
+sources += sorted((root / "sql").rglob("*.sql"))
 for path in sources:
     if path == registry_path:
         continue

@@ -7,6 +7,8 @@
 #                                      test/bin/debian-root.sh sid), else as cassert
 #   test/bin/postgres.sh 18 cassert    an assert-enabled build, for the tests
 #   test/bin/postgres.sh 18 release    a build configured as distributions do, for benchmarks
+#   test/bin/postgres.sh 18 valgrind   cassert built for Valgrind (USE_VALGRIND, -Og), with
+#                                      PostgreSQL's suppressions in its sharedir, for make valgrind
 #
 # Without a flavour, a PostgreSQL installed the way the PostgreSQL apt packages lay it out
 # (/usr/lib/postgresql/MAJOR/bin/pg_config) is used as it is and nothing is built. With
@@ -17,7 +19,7 @@
 # root (for apt); reusing a build does not. Progress goes to stderr, the path to stdout.
 set -euo pipefail
 
-major=${1:?usage: postgres.sh MAJOR [cassert|release]}
+major=${1:?usage: postgres.sh MAJOR [cassert|release|valgrind]}
 flavour=${2:-cassert}
 cache=${FLAKEID_PG_CACHE:-/var/cache/flakeid}
 
@@ -26,7 +28,11 @@ case $flavour in
   # As Debian configures its packages: OpenSSL gives uuidv7()/gen_random_uuid() their
   # real speed (without it they read /dev/urandom on every call).
   release) configure_flags=(--enable-tap-tests --with-openssl) ;;
-  *) echo "postgres.sh: unknown flavour '$flavour' (cassert or release)" >&2; exit 2 ;;
+  # As PostgreSQL's docs and wiki advise for Valgrind: USE_VALGRIND tells Valgrind which
+  # bytes of palloc'd chunks and shared buffers are defined; -Og keeps line numbers true.
+  valgrind) configure_flags=(--enable-cassert --enable-debug --enable-tap-tests
+    CPPFLAGS=-DUSE_VALGRIND "CFLAGS=-Og -g") ;;
+  *) echo "postgres.sh: unknown flavour '$flavour' (cassert, release or valgrind)" >&2; exit 2 ;;
 esac
 
 say() { echo "postgres.sh: $*" >&2; }
@@ -94,6 +100,10 @@ build() {
   ./configure --prefix="$prefix" --without-icu "${configure_flags[@]}"
   make -j"$(nproc)" world-bin
   make install-world-bin
+  # The suppressions for PostgreSQL's own known reports, kept beside the build.
+  if [ "$flavour" = valgrind ]; then
+    cp src/tools/valgrind.supp "$("$prefix/bin/pg_config" --sharedir)/valgrind.supp"
+  fi
 }
 if ! (build) > "$scratch/build.log" 2>&1; then
   tail -n 60 "$scratch/build.log" >&2

@@ -30,6 +30,7 @@ else
     libipc-run-perl                  # PostgreSQL::Test::Cluster for the TAP tests
     faketime                         # real clock faults in the fault tests
     python3-psycopg2 python3-sqlalchemy nodejs  # real clients in test/t/031_clients.pl
+    python3-psycopg                  # psycopg 3 binary mode in test/t/101_flakeid_type_io.pl
     "postgresql-$major-plproxy"      # shards routed by the key (test/t/060_plproxy_shards.pl)
     "postgresql-$major-partman"      # time partitions by the key (test/t/061_partman_days.pl)
   )
@@ -46,7 +47,7 @@ else
     # NodeSource) bundles npm and conflicts with Debian's package: only ask for it when
     # missing.
     command -v npm >/dev/null 2>&1 || packages+=(npm)
-    # The ORM recipes of docs/orm-recipes.md (test/t/039_orm_recipes.pl): Django with
+    # The ORM recipes of docs/orm-recipes.md (test/t/102_orm_recipes.pl): Django with
     # Django REST framework, and Rails' Active Record with the pg gem (TypeORM and Knex come
     # from npm with node-postgres).
     packages+=(python3-django python3-djangorestframework ruby-activerecord ruby-pg)

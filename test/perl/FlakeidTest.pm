@@ -1,5 +1,7 @@
-# Helpers shared by the TAP tests in test/t: the libfaketime clock of the fault tests
-# (020-022), their attempts and ID checks, and the pgbench runs of 002 and 005. Load with
+# Helpers shared by the TAP tests in test/t: the set-up of a node, of its configuration
+# files and of logical replication between nodes; the libfaketime clock of the fault
+# tests (020-022), their attempts and ID checks, and the pgbench runs of 002, 005, 030 and
+# 070. Load with
 #   use FindBin; use lib "$FindBin::RealBin/../perl"; use FlakeidTest;
 package FlakeidTest;
 
@@ -9,11 +11,14 @@ use warnings FATAL => 'all';
 use Exporter 'import';
 use FindBin;
 use IPC::Run;
+use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
 
 our @EXPORT = qw(
+  start_node twitter_node_conf edit_conf subscribe events_table events_insert_script
+  start_pgbench_on_nodes
   require_libfaketime set_clock start_faked clock_offset
   set_clock_policy attempt attempts_then_next_ids id_order_counts
   pgbench_insert_script start_pgbench state_table_path expected_state_table_path
@@ -28,6 +33,90 @@ my $libfaketime = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 # (an hour back), read by libfaketime on every call. Made on first use, as the test's
 # temporary directory exists only once the test runs.
 my $clock_file;
+
+# A node named $name, made and started: init(%{ $opt{init} }) (allows_streaming =>
+# 'logical' for a publisher), then postgresql.conf gets log_statement = none (init sets
+# 'all', which would log every statement of a test's load), shared_preload_libraries =
+# 'flakeid' with preload => 1, and the lines of $opt{conf}. The postmaster alone sees the
+# variables of $opt{env}; faked => 1 starts it under libfaketime (start_faked).
+sub start_node
+{
+	my ($name, %opt) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init(%{ $opt{init} // {} });
+	$node->append_conf('postgresql.conf',
+		    "log_statement = none\n"
+		  . ($opt{preload} ? "shared_preload_libraries = 'flakeid'\n" : '')
+		  . ($opt{conf} // ''));
+	my %env = %{ $opt{env} // {} };
+	local @ENV{ keys %env } = values %env;
+	$opt{faked} ? start_faked($node) : $node->start;
+	return $node;
+}
+
+# The postgresql.conf lines of a node under the twitter layout with node ids
+# ($datacenter, $machine), as the replication tests give their servers; with $machine
+# undefined, no machine id line (the server takes FLAKEID_MACHINE_ID from its environment).
+sub twitter_node_conf
+{
+	my ($datacenter, $machine) = @_;
+	return "flakeid.layout = 'twitter'\nflakeid.datacenter_id = $datacenter\n"
+	  . (defined $machine ? "flakeid.machine_id = $machine\n" : '');
+}
+
+# Rewrites $node's configuration file $file ('postgresql.conf', 'postgresql.auto.conf') in
+# place, as an edit by hand would: $edit changes $_, the file's text.
+sub edit_conf
+{
+	my ($node, $file, $edit) = @_;
+	my $path = $node->data_dir . "/$file";
+	local $_ = PostgreSQL::Test::Utils::slurp_file($path);
+	$edit->();
+	open my $fh, '>', $path or die "$path: $!";
+	print $fh $_;
+	close $fh or die "$path: $!";
+	return;
+}
+
+# Subscribes $node's database postgres to the publication $publication of $publisher's
+# database postgres: CREATE SUBSCRIPTION $name, WITH ($with) when given.
+sub subscribe
+{
+	my ($node, $name, $publisher, $publication, $with) = @_;
+	$node->safe_psql('postgres',
+		    "CREATE SUBSCRIPTION $name CONNECTION '"
+		  . $publisher->connstr
+		  . " dbname=postgres' PUBLICATION $publication"
+		  . (defined $with ? " WITH ($with)" : ''));
+	return;
+}
+
+# The table of events_insert_script: its DEFAULT makes the keys.
+sub events_table
+{
+	return q{
+	CREATE TABLE events (
+		id bigint PRIMARY KEY DEFAULT flakeid_next(),
+		origin text NOT NULL,
+		payload text)};
+}
+
+# Writes a pgbench script whose transactions insert $rows rows each into events (origin,
+# payload) through its DEFAULT id: the origin is the session's application_name, the
+# payload names the client and the row.
+sub events_insert_script
+{
+	my ($rows) = @_;
+	my $script = PostgreSQL::Test::Utils::tempdir() . '/insert.sql';
+	PostgreSQL::Test::Utils::append_to_file(
+		$script, qq{BEGIN;
+INSERT INTO events (origin, payload)
+  SELECT current_setting('application_name'), 'client ' || :client_id || ' row ' || r
+  FROM generate_series(1, $rows) r;
+END;
+});
+	return $script;
+}
 
 # Bails out of the test unless libfaketime is installed.
 sub require_libfaketime
@@ -175,26 +264,48 @@ INSERT INTO t (id) SELECT flakeid_next_ids($batch);
 	return $script;
 }
 
+# Starts pgbench --no-vacuum with @args on $node's database $db, its output captured:
+# { harness, out, err (refs) }.
+sub _start_pgbench
+{
+	my ($node, $db, @args) = @_;
+	my ($out, $err) = ('', '');
+	my @cmd = (
+		'pgbench', '--no-vacuum', @args, '--host=' . $node->host,
+		'--port=' . $node->port, $db);
+	return {
+		harness => IPC::Run::start(
+			\@cmd, '>', \$out, '2>', \$err,
+			IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default)),
+		out => \$out,
+		err => \$err
+	};
+}
+
 # Starts pgbench on each database at once; returns db => { harness, out, err (refs) }.
 sub start_pgbench
 {
 	my ($node, $script, $clients, $transactions, @databases) = @_;
+	return map {
+		$_ => _start_pgbench($node, $_, "--client=$clients", "--transactions=$transactions",
+			"--file=$script")
+	} @databases;
+}
+
+# Starts pgbench on the database postgres of every node of %$nodes at once: $clients
+# clients in as many threads, $transactions each, running $script, with the node's key as
+# the sessions' application_name; @options go first (--protocol=prepared). Returns
+# key => { harness, out, err (refs) }.
+sub start_pgbench_on_nodes
+{
+	my ($nodes, $script, $clients, $transactions, @options) = @_;
 	my %run;
-	for my $db (@databases)
+	for my $key (sort keys %$nodes)
 	{
-		my ($out, $err) = ('', '');
-		my @cmd = (
-			'pgbench', '--no-vacuum',
-			"--client=$clients", "--transactions=$transactions",
-			"--file=$script", '--host=' . $node->host,
-			'--port=' . $node->port, $db);
-		$run{$db} = {
-			harness => IPC::Run::start(
-				\@cmd, '>', \$out, '2>', \$err,
-				IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default)),
-			out => \$out,
-			err => \$err
-		};
+		local $ENV{PGAPPNAME} = $key;
+		$run{$key} = _start_pgbench($nodes->{$key}, 'postgres', @options,
+			"--client=$clients", "--jobs=$clients", "--transactions=$transactions",
+			"--file=$script");
 	}
 	return %run;
 }

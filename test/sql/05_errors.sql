@@ -19,19 +19,7 @@ RESET flakeid.layout;
 -- The prefix is reserved: a misspelt setting is an error, not a silent placeholder.
 SET flakeid.layuot = 'twitter';
 
--- try(statement): runs it; state 'ok' when it succeeds, else the SQLSTATE, message and
--- detail of its error.
-CREATE FUNCTION pg_temp.try(statement text, OUT state text, OUT message text,
-                            OUT detail text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE statement;
-  state := 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          detail = PG_EXCEPTION_DETAIL;
-END
-$$;
+\i test/sql/include/try.sql
 
 -- ---- flakeid.layout ---------------------------------------------------------------
 SET flakeid.layout = 'twitter';

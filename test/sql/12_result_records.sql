@@ -30,13 +30,22 @@ SELECT * FROM decode_fewer(4194463749);
 SELECT * FROM decode_typed(4194463749);
 SELECT * FROM decode_with_text(4194463749, 'twitter', 1288834974657);
 
--- The functions returning records and sets of records: flakeid_capacity with a twelfth
--- column, flakeid_layouts with its first two columns only, flakeid_status with ids_issued
--- as integer.
+-- The functions returning records and sets of records: flakeid_capacity with a
+-- thirteenth column, flakeid_layouts with its first two columns only, flakeid_status with
+-- ids_issued as integer.
 CREATE FUNCTION capacity_more(OUT years double precision, OUT nodes bigint,
     OUT ids_per_sec bigint, OUT ids_per_ms bigint, OUT layout text, OUT timestamp_bits integer,
     OUT datacenter_bits integer, OUT machine_bits integer, OUT sequence_bits integer,
-    OUT epoch timestamptz, OUT ends_at timestamptz, OUT spare text)
+    OUT epoch timestamptz, OUT ends_at timestamptz, OUT js_unsafe_from timestamptz,
+    OUT spare text)
+RETURNS record AS '$libdir/flakeid', 'flakeid_capacity' LANGUAGE C STABLE STRICT;
+-- flakeid_capacity as 1.0-1.4 declared it, without 1.5's js_unsafe_from: a database not
+-- yet updated under the new library gets its 11 columns (flakeid_adopt() and
+-- flakeid_guard() of 1.4 read them).
+CREATE FUNCTION capacity_of_1_4(OUT years double precision, OUT nodes bigint,
+    OUT ids_per_sec bigint, OUT ids_per_ms bigint, OUT layout text, OUT timestamp_bits integer,
+    OUT datacenter_bits integer, OUT machine_bits integer, OUT sequence_bits integer,
+    OUT epoch timestamptz, OUT ends_at timestamptz)
 RETURNS record AS '$libdir/flakeid', 'flakeid_capacity' LANGUAGE C STABLE STRICT;
 CREATE FUNCTION layouts_fewer(OUT name text, OUT timestamp_bits integer)
 RETURNS SETOF record AS '$libdir/flakeid', 'flakeid_layouts' LANGUAGE C IMMUTABLE STRICT;
@@ -57,6 +66,7 @@ CREATE FUNCTION status_of_1_1(OUT layout text, OUT epoch timestamptz,
 RETURNS SETOF record AS '$libdir/flakeid', 'flakeid_status' LANGUAGE C VOLATILE STRICT;
 SELECT * FROM capacity_more();
 \echo :LAST_ERROR_SQLSTATE
+SELECT layout, timestamp_bits, ends_at > epoch AS ends_after_epoch FROM capacity_of_1_4();
 SELECT * FROM layouts_fewer();
 SELECT * FROM status_typed();
 SELECT * FROM status_of_1_1();
@@ -67,5 +77,5 @@ FROM flakeid_decode(4194463749, 'twitter', 1288834974657);
 SELECT count(*) AS presets FROM flakeid_layouts();
 SELECT layout FROM flakeid_capacity();
 
-DROP FUNCTION decode_more, decode_fewer, decode_typed, decode_with_text, capacity_more,
+DROP FUNCTION decode_more, decode_fewer, decode_typed, decode_with_text, capacity_more, capacity_of_1_4,
   layouts_fewer, status_typed, status_of_1_1;

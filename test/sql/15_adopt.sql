@@ -22,18 +22,7 @@ RETURNS text LANGUAGE sql AS $$
   LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
 $$;
 
--- try(statement): runs it; 'ok' when it succeeds, else the SQLSTATE, message, detail and hint.
-CREATE FUNCTION pg_temp.try(statement text, OUT state text, OUT message text,
-                            OUT detail text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE statement;
-  state := 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-END
-$$;
+\i test/sql/include/try.sql
 
 -- ---- bigserial: the sequence default and its owned sequence --------------------------
 CREATE TABLE orders (id bigserial PRIMARY KEY, item text);

@@ -1,4 +1,4 @@
--- 08_too_many_layouts: the server keeps one shared state per (layout, epoch) pair in use,
+-- 99_too_many_layouts: the server keeps one shared state per (layout, epoch) pair in use,
 -- in a table of 64 slots that lasts until the server restarts. A new pair past that is
 -- refused (FL007); pairs already in use, and decoding, go on working.
 --

@@ -18,7 +18,6 @@
 use strict;
 use warnings FATAL => 'all';
 
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use FindBin;
@@ -29,15 +28,8 @@ require_libfaketime();
 
 my $reloads = 60;
 
-my $node = PostgreSQL::Test::Cluster->new('backend_order');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-flakeid.machine_id = 5
-});
 set_clock('+0');
-start_faked($node);
+my $node = start_node('backend_order', conf => "flakeid.machine_id = 5\n", faked => 1);
 $node->safe_psql(
 	'postgres', q{
 	CREATE EXTENSION flakeid;

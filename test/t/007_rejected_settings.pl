@@ -10,12 +10,11 @@
 use strict;
 use warnings FATAL => 'all';
 
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use FindBin;
 use lib "$FindBin::RealBin/../perl";
-use FlakeidTest qw(reload_and_wait);
+use FlakeidTest qw(start_node edit_conf reload_and_wait);
 
 # Each setting with an invalid value and a valid one.
 my @settings = (
@@ -68,11 +67,7 @@ sub attempt
 sub new_node
 {
 	my ($name, $preload) = @_;
-	my $node = PostgreSQL::Test::Cluster->new($name);
-	$node->init;
-	$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'")
-	  if $preload;
-	$node->start;
+	my $node = start_node($name, preload => $preload);
 	$node->safe_psql('postgres',
 		"CREATE EXTENSION flakeid; CREATE ROLE $role LOGIN; SELECT flakeid_next();");
 	return $node;
@@ -87,16 +82,25 @@ sub conf_and_reload
 	return;
 }
 
+# Stores settings for a database or a role while flakeid is not loaded: restarts the
+# server without preloading flakeid, runs $sql, and restarts it preloading flakeid.
+sub store_unloaded
+{
+	my ($node, $sql) = @_;
+	$node->stop;
+	$node->append_conf('postgresql.conf', "shared_preload_libraries = ''");
+	$node->start;
+	$node->safe_psql('postgres', $sql);
+	$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
+	$node->restart;
+	return;
+}
+
 # Removes the lines appended after the last mark line from postgresql.conf.
 sub restore_conf
 {
 	my ($node) = @_;
-	my $file = $node->data_dir . '/postgresql.conf';
-	my $text = slurp_file($file);
-	$text =~ s/# --- mark ---\n.*\z/# --- mark ---\n/s;
-	open my $fh, '>', $file or die "$file: $!";
-	print $fh $text;
-	close $fh;
+	edit_conf($node, 'postgresql.conf', sub { s/# --- mark ---\n.*\z/# --- mark ---\n/s });
 	return;
 }
 
@@ -196,15 +200,11 @@ like($out, qr/ID \d+/, 'once the database setting is corrected, new sessions mak
 # preloaded, PostgreSQL drops them as each session starts ("cannot be changed now") and
 # the server's node ids would be in force. flakeid finds them in pg_db_role_setting and
 # refuses instead, naming the value stored.
-$node->stop;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = ''");
-$node->start;
-$node->safe_psql('postgres', qq{
+store_unloaded(
+	$node, qq{
 	ALTER DATABASE postgres SET flakeid.layout = 'twitter';
 	ALTER DATABASE postgres SET flakeid.datacenter_id = 3;
 	ALTER ROLE $role IN DATABASE postgres SET flakeid.machine_id = 5;});
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
-$node->restart;
 # An ID and the node it carries.
 my $id_and_node = q{SELECT 'ID ' || s.id || ' of node ' || d.datacenter_id || '|' || d.machine_id
 FROM (SELECT flakeid_next() AS id) s, flakeid_decode(s.id) d;};
@@ -231,12 +231,7 @@ like($out, qr/ID \d+/, 'with the database setting removed, its sessions make IDs
 # An invalid clock tolerance (a superuser's setting) stored the same way: PostgreSQL drops it
 # too ("outside the valid range"). It refuses while it would be in force: a valid SET in the
 # session replaces it, RESET brings the refusal back.
-$node->stop;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = ''");
-$node->start;
-$node->safe_psql('postgres', q{ALTER DATABASE postgres SET flakeid.clock_tolerance_ms = '2h'});
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'");
-$node->restart;
+store_unloaded($node, q{ALTER DATABASE postgres SET flakeid.clock_tolerance_ms = '2h'});
 ($out, $err) = session($node, 'postgres', qq{SELECT 'ID ' || flakeid_next();
 SET flakeid.clock_tolerance_ms = 20;
 SELECT 'SET ' || flakeid_next();

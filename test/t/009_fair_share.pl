@@ -10,24 +10,19 @@ use strict;
 use warnings FATAL => 'all';
 
 use IPC::Run;
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep time);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest qw(start_node);
 
 my $clients = 2;
 my $seconds = 2;    # per pgbench run
 my $rounds = 5;     # of a run alone and a run beside the bulk call; medians are compared
 my $bulk = 100_000_000;
 
-my $node = PostgreSQL::Test::Cluster->new('fair_share');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-autovacuum = off
-});
-$node->start;
+my $node = start_node('fair_share', conf => "autovacuum = off\n");
 
 $node->safe_psql(
 	'postgres', q{

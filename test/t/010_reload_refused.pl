@@ -11,12 +11,11 @@
 use strict;
 use warnings FATAL => 'all';
 
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use FindBin;
 use lib "$FindBin::RealBin/../perl";
-use FlakeidTest qw(reload_and_wait);
+use FlakeidTest qw(start_node edit_conf reload_and_wait);
 
 # Each case: the setting, a value PostgreSQL refuses, the message flakeid gives.
 my @cases = (
@@ -69,23 +68,14 @@ sub clear_auto_conf
 	my ($ret, $out, $err) = $node->psql('postgres', "LOAD 'flakeid'; ALTER SYSTEM RESET $name",
 		on_error_stop => 0);
 	return if $err !~ /ERROR/;
-	my $file = $node->data_dir . '/postgresql.auto.conf';
-	my $text = slurp_file($file);
-	$text =~ s/^flakeid\..*\n//mg;
-	open my $fh, '>', $file or die "$file: $!";
-	print $fh $text;
-	close $fh;
+	edit_conf($node, 'postgresql.auto.conf', sub { s/^flakeid\..*\n//mg });
 	return;
 }
 
 for my $preload (0, 1)
 {
 	my $kind = $preload ? 'preloaded' : 'not preloaded';
-	my $node = PostgreSQL::Test::Cluster->new($preload ? 'preload' : 'plain');
-	$node->init;
-	$node->append_conf('postgresql.conf', "shared_preload_libraries = 'flakeid'")
-	  if $preload;
-	$node->start;
+	my $node = start_node($preload ? 'preload' : 'plain', preload => $preload);
 	$node->safe_psql('postgres', 'CREATE EXTENSION flakeid');
 
 	for my $case (@cases)

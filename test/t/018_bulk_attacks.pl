@@ -9,7 +9,6 @@ use strict;
 use warnings FATAL => 'all';
 
 use IPC::Run;
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -17,14 +16,7 @@ use FindBin;
 use lib "$FindBin::RealBin/../perl";
 use FlakeidTest;
 
-my $node = PostgreSQL::Test::Cluster->new('bulk_attacks');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-autovacuum = off
-});
-$node->start;
+my $node = start_node('bulk_attacks', conf => "autovacuum = off\n");
 
 # db_min: minimal (the default); db1 and db2: one ID a millisecond (63,0,0,0), so a bulk
 # call runs a whole lead ahead of the clock at once; db_tw1 and db_tw2: twitter.

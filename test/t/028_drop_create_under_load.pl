@@ -9,7 +9,6 @@
 use strict;
 use warnings FATAL => 'all';
 
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -20,14 +19,7 @@ use FlakeidTest;
 my $sessions = 4;
 my $rounds = 16;
 
-my $node = PostgreSQL::Test::Cluster->new('drop_create');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-log_error_verbosity = verbose
-});
-$node->start;
+my $node = start_node('drop_create', conf => "log_error_verbosity = verbose\n");
 $node->safe_psql(
 	'postgres', q{
 	CREATE EXTENSION flakeid;

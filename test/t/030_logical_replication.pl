@@ -6,11 +6,12 @@
 use strict;
 use warnings FATAL => 'all';
 
-use IPC::Run;
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $clients = 2;          # pgbench clients per publisher
 my $transactions = 1500;  # per client
@@ -25,37 +26,19 @@ my @origins = sort keys %machine;
 # The subscription of an origin; its name, lower-cased, is the walsender's application_name.
 sub subname { return 'sub_' . lc shift; }
 
-my $table = q{
-	CREATE TABLE events (
-		id bigint PRIMARY KEY DEFAULT flakeid_next(),
-		origin text NOT NULL,
-		payload text)};
+my $table = events_table();
 
 my %pub;
 for my $origin (@origins)
 {
-	my $node = PostgreSQL::Test::Cluster->new("pub_$origin");
-	$node->init(allows_streaming => 'logical');
-	$node->append_conf(
-		'postgresql.conf', qq{
-log_statement = none
-max_connections = 20
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = $datacenter
-});
-	if ($origin eq 'C')
-	{
-		# flakeid.machine_id stays -1: the server takes FLAKEID_MACHINE_ID from its
-		# environment. Only the postmaster sees it; the test's psql and pgbench do not.
-		local $ENV{FLAKEID_MACHINE_ID} = $machine{$origin};
-		$node->start;
-	}
-	else
-	{
-		$node->append_conf('postgresql.conf',
-			"flakeid.machine_id = $machine{$origin}");
-		$node->start;
-	}
+	# C: flakeid.machine_id stays -1, and the server takes FLAKEID_MACHINE_ID from its
+	# environment. Only the postmaster sees it; the test's psql and pgbench do not.
+	my $node = start_node(
+		"pub_$origin",
+		init => { allows_streaming => 'logical' },
+		conf => "max_connections = 20\n"
+		  . twitter_node_conf($datacenter, $origin eq 'C' ? undef : $machine{$origin}),
+		env => $origin eq 'C' ? { FLAKEID_MACHINE_ID => $machine{$origin} } : {});
 	$node->safe_psql('postgres', "CREATE EXTENSION flakeid; $table;");
 	$node->safe_psql('postgres',
 		"CREATE PUBLICATION pub_$origin FOR TABLE events");
@@ -64,25 +47,15 @@ flakeid.datacenter_id = $datacenter
 ok(!defined $ENV{FLAKEID_MACHINE_ID},
 	'FLAKEID_MACHINE_ID is not left in the test environment');
 
-my $sub = PostgreSQL::Test::Cluster->new('subscriber');
-$sub->init;
-$sub->append_conf(
-	'postgresql.conf', q{
-log_statement = none
+my $sub = start_node(
+	'subscriber', conf => q{
 flakeid.layout = 'twitter'
 max_worker_processes = 16
 max_logical_replication_workers = 12
 max_sync_workers_per_subscription = 2
 });
-$sub->start;
 $sub->safe_psql('postgres', "CREATE EXTENSION flakeid; $table;");
-for my $origin (@origins)
-{
-	my $connstr = $pub{$origin}->connstr . ' dbname=postgres';
-	my $name = subname($origin);
-	$sub->safe_psql('postgres',
-		"CREATE SUBSCRIPTION $name CONNECTION '$connstr' PUBLICATION pub_$origin");
-}
+subscribe($sub, subname($_), $pub{$_}, "pub_$_") for @origins;
 $sub->wait_for_subscription_sync;
 for my $origin (@origins)
 {
@@ -93,33 +66,10 @@ is($sub->safe_psql('postgres', 'SELECT count(*) FROM pg_stat_subscription'),
 
 # pgbench on the three publishers at once: each transaction inserts $rows events through
 # the DEFAULT.
-my $script = PostgreSQL::Test::Utils::tempdir() . '/insert.sql';
-PostgreSQL::Test::Utils::append_to_file(
-	$script, qq{BEGIN;
-INSERT INTO events (origin, payload)
-  SELECT current_setting('application_name'), 'client ' || :client_id || ' row ' || r
-  FROM generate_series(1, $rows) r;
-END;
-});
-
-my %run;
+# application_name carries the origin into the rows.
 my $started = time;
-for my $origin (@origins)
-{
-	my ($out, $err) = ('', '');
-	my $node = $pub{$origin};
-	my @cmd = (
-		'pgbench', '--no-vacuum',
-		'--protocol=prepared', "--client=$clients",
-		"--jobs=$clients", "--transactions=$transactions",
-		"--file=$script", '--host=' . $node->host,
-		'--port=' . $node->port, 'postgres');
-	# application_name carries the origin into the rows.
-	local $ENV{PGAPPNAME} = $origin;
-	my $harness = IPC::Run::start(\@cmd, '>', \$out, '2>', \$err,
-		IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default));
-	$run{$origin} = { harness => $harness, out => \$out, err => \$err };
-}
+my %run = start_pgbench_on_nodes(\%pub, events_insert_script($rows),
+	$clients, $transactions, '--protocol=prepared');
 my $total = $clients * $transactions;
 for my $origin (@origins)
 {

@@ -12,11 +12,12 @@
 use strict;
 use warnings FATAL => 'all';
 
-use IPC::Run;
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time usleep);
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $clients = 2;          # pgbench clients per publisher
 my $transactions = 2;     # per client: each one a transaction the guard may refuse
@@ -31,82 +32,36 @@ my $guarded = !$ENV{FLAKEID_TEST_NO_GUARD};
 # The subscription of a publisher.
 sub subname { return 'sub_' . shift; }
 
-my $table = q{
-	CREATE TABLE events (
-		id bigint PRIMARY KEY DEFAULT flakeid_next(),
-		origin text NOT NULL,
-		payload text)};
+my $table = events_table();
 
 my %pub;
 for my $name (@pubs)
 {
-	my $node = PostgreSQL::Test::Cluster->new($name);
-	$node->init(allows_streaming => 'logical');
-	$node->append_conf(
-		'postgresql.conf', qq{
-log_statement = none
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = $datacenter
-flakeid.machine_id = $machine{$name}
-});
-	$node->start;
+	my $node = start_node(
+		$name,
+		init => { allows_streaming => 'logical' },
+		conf => twitter_node_conf($datacenter, $machine{$name}));
 	$node->safe_psql('postgres', "CREATE EXTENSION flakeid; $table;");
 	$node->safe_psql('postgres', "CREATE PUBLICATION pub_$name FOR TABLE events");
 	$pub{$name} = $node;
 }
 
-my $hub = PostgreSQL::Test::Cluster->new('hub');
-$hub->init;
-$hub->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = 1
-flakeid.machine_id = 9
+my $hub = start_node(
+	'hub', conf => twitter_node_conf(1, 9) . q{
 max_worker_processes = 16
 max_logical_replication_workers = 12
 wal_retrieve_retry_interval = '300ms'
 });
-$hub->start;
 $hub->safe_psql('postgres', "CREATE EXTENSION flakeid; $table;");
 $hub->safe_psql('postgres', "SELECT flakeid_guard('events')") if $guarded;
-for my $name (@pubs)
-{
-	my $connstr = $pub{$name}->connstr . ' dbname=postgres';
-	$hub->safe_psql('postgres',
-		"CREATE SUBSCRIPTION " . subname($name) . " CONNECTION '$connstr' PUBLICATION pub_$name");
-}
+subscribe($hub, subname($_), $pub{$_}, "pub_$_") for @pubs;
 $hub->wait_for_subscription_sync;
 my %origin_of = split /[|\n]/, $hub->safe_psql(
 	'postgres', q{SELECT subname, 'pg_' || oid FROM pg_subscription});
 
 # The three publishers insert at the same time: each pgbench transaction $rows events.
-my $script = PostgreSQL::Test::Utils::tempdir() . '/insert.sql';
-PostgreSQL::Test::Utils::append_to_file(
-	$script, qq{BEGIN;
-INSERT INTO events (origin, payload)
-  SELECT current_setting('application_name'), 'client ' || :client_id || ' row ' || r
-  FROM generate_series(1, $rows) r;
-END;
-});
-my %run;
-for my $name (@pubs)
-{
-	my ($out, $err) = ('', '');
-	my $node = $pub{$name};
-	local $ENV{PGAPPNAME} = $name;
-	my @cmd = (
-		'pgbench', '--no-vacuum', "--client=$clients", "--jobs=$clients",
-		"--transactions=$transactions", "--file=$script",
-		'--host=' . $node->host, '--port=' . $node->port, 'postgres');
-	$run{$name} = {
-		harness => IPC::Run::start(
-			\@cmd, '>', \$out, '2>', \$err,
-			IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default)),
-		out => \$out,
-		err => \$err
-	};
-}
+my %run =
+  start_pgbench_on_nodes(\%pub, events_insert_script($rows), $clients, $transactions);
 for my $name (@pubs)
 {
 	my $r = $run{$name};

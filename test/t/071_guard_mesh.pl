@@ -6,26 +6,22 @@
 use strict;
 use warnings FATAL => 'all';
 
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my %machine = (a => 7, b => 7, c => 8);
 my @names = sort keys %machine;
 my %node;
 for my $name (@names)
 {
-	my $n = PostgreSQL::Test::Cluster->new("mesh_$name");
-	$n->init(allows_streaming => 'logical');
-	$n->append_conf(
-		'postgresql.conf', qq{
-log_statement = none
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = 1
-flakeid.machine_id = $machine{$name}
-wal_retrieve_retry_interval = '300ms'
-});
-	$n->start;
+	my $n = start_node(
+		"mesh_$name",
+		init => { allows_streaming => 'logical' },
+		conf => twitter_node_conf(1, $machine{$name})
+		  . "wal_retrieve_retry_interval = '300ms'\n");
 	$n->safe_psql(
 		'postgres', qq{
 		CREATE EXTENSION flakeid;
@@ -42,10 +38,8 @@ my @subscriptions = (['a', 'b'], ['b', 'a'], ['a', 'c'], ['b', 'c']);
 for my $s (@subscriptions)
 {
 	my ($to, $from) = @$s;
-	my $connstr = $node{$from}->connstr . ' dbname=postgres';
-	$node{$to}->safe_psql('postgres',
-		    "CREATE SUBSCRIPTION sub_${to}_from_$from CONNECTION '$connstr' "
-		  . "PUBLICATION pub_$from WITH (copy_data = false)");
+	subscribe($node{$to}, "sub_${to}_from_$from", $node{$from}, "pub_$from",
+		'copy_data = false');
 }
 $node{$_}->wait_for_subscription_sync for qw(a b);
 

@@ -11,19 +11,16 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $table = q{CREATE TABLE events (id bigint PRIMARY KEY DEFAULT flakeid_next(), phase text)};
 
-my $primary = PostgreSQL::Test::Cluster->new('primary');
-$primary->init(allows_streaming => 'logical');
-$primary->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = 1
-flakeid.machine_id = 5
-});
-$primary->start;
+my $primary = start_node(
+	'primary',
+	init => { allows_streaming => 'logical' },
+	conf => twitter_node_conf(1, 5));
 $primary->safe_psql(
 	'postgres', qq{
 	CREATE EXTENSION flakeid; $table;
@@ -34,22 +31,10 @@ my $standby = PostgreSQL::Test::Cluster->new('standby');
 $standby->init_from_backup($primary, 'base', has_streaming => 1);
 $standby->start;
 
-my $hub = PostgreSQL::Test::Cluster->new('hub');
-$hub->init;
-$hub->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = 1
-flakeid.machine_id = 9
-wal_retrieve_retry_interval = '300ms'
-});
-$hub->start;
+my $hub = start_node('hub',
+	conf => twitter_node_conf(1, 9) . "wal_retrieve_retry_interval = '300ms'\n");
 $hub->safe_psql('postgres', "CREATE EXTENSION flakeid; $table; SELECT flakeid_guard('events');");
-$hub->safe_psql('postgres',
-	    "CREATE SUBSCRIPTION sub CONNECTION '"
-	  . $primary->connstr
-	  . " dbname=postgres' PUBLICATION pub");
+subscribe($hub, 'sub', $primary, 'pub');
 $hub->wait_for_subscription_sync($primary, 'sub');
 $primary->safe_psql('postgres',
 	"INSERT INTO events (phase) SELECT 'on the primary' FROM generate_series(1, 500)");
@@ -98,11 +83,8 @@ is($hub->safe_psql('postgres', 'SELECT count(*) FROM flakeid_guard_bindings'),
 
 # A new subscription to the same server is a new origin: node 1/5 arriving through it is
 # refused until the operator forgets the binding (the README says so).
-$hub->safe_psql('postgres',
-	    "ALTER SUBSCRIPTION sub DISABLE; "
-	  . "CREATE SUBSCRIPTION sub2 CONNECTION '"
-	  . $standby->connstr
-	  . " dbname=postgres' PUBLICATION pub WITH (copy_data = false)");
+$hub->safe_psql('postgres', 'ALTER SUBSCRIPTION sub DISABLE');
+subscribe($hub, 'sub2', $standby, 'pub', 'copy_data = false');
 $standby->safe_psql('postgres',
 	"INSERT INTO events (phase) SELECT 'through sub2' FROM generate_series(1, 5)");
 $hub->wait_for_log(

@@ -9,20 +9,10 @@ use warnings FATAL => 'all';
 use FindBin;
 use lib "$FindBin::RealBin/../perl";
 use FlakeidTest;
-use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('guard_concurrent');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-log_statement = none
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = 0
-flakeid.machine_id = 9
-});
-$node->start;
+my $node = start_node('guard_concurrent', conf => twitter_node_conf(0, 9));
 $node->safe_psql(
 	'postgres', q{
 	CREATE EXTENSION flakeid;

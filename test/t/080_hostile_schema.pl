@@ -199,7 +199,9 @@ BEGIN PERFORM dbo_log.ran('$s.flakeid_min_id(text, text)'); RETURN NULL; END \$\
 
 # Decoys with the very signatures of the extension's members, in schema $s, which is not
 # the extension's (the new public of attack 1): flakeid_next() returns 42, the others
-# nothing; flakeid_guard_binding is a view that logs what reads or writes it.
+# nothing; flakeid_guard_binding is a view that logs what reads or writes it. The flakeid
+# type's I/O functions (cstring, internal) can have no PL/pgSQL twin; the type itself has
+# a twin, a domain over bigint whose CHECK logs each value it is given (issue 24).
 sub twin_decoys
 {
 	my ($s, $ext) = @_;
@@ -213,6 +215,10 @@ BEGIN
            pg_catalog.pg_get_function_result(p.oid) AS result,
            p.proretset OR p.proargmodes IS NOT NULL OR p.prorettype = 'pg_catalog.void'::pg_catalog.regtype AS bare
       FROM $flakeid_functions
+       AND p.prorettype NOT IN ('pg_catalog.cstring'::pg_catalog.regtype,
+                                'pg_catalog.internal'::pg_catalog.regtype)
+       AND NOT 'pg_catalog.cstring'::pg_catalog.regtype = ANY (p.proargtypes::pg_catalog.oid[])
+       AND NOT 'pg_catalog.internal'::pg_catalog.regtype = ANY (p.proargtypes::pg_catalog.oid[])
   LOOP
     EXECUTE pg_catalog.format(
       'CREATE FUNCTION %I.%I(%s) RETURNS %s LANGUAGE plpgsql '
@@ -234,6 +240,16 @@ BEGIN PERFORM dbo_log.ran('$s.flakeid_guard_binding ' || TG_OP); RETURN NULL; EN
 CREATE TRIGGER decoy INSTEAD OF INSERT OR UPDATE OR DELETE ON $s.flakeid_guard_binding
   FOR EACH ROW EXECUTE FUNCTION $s.decoy_binding_write();
 CREATE SEQUENCE $s.flakeid_high_water;
+} . type_decoy($s);
+}
+
+# A domain named like the flakeid type in schema $s, whose CHECK logs every value it is
+# given: a table or a cast that found it by name instead of the extension's type runs it.
+sub type_decoy
+{
+	my ($s) = @_;
+	return qq{
+CREATE DOMAIN $s.flakeid AS bigint CHECK (dbo_log.ran('$s.flakeid (a domain)'));
 };
 }
 
@@ -384,10 +400,33 @@ for my $db (sort keys %from)
 		'SELECT * FROM public_old.flakeid_guard_bindings',
 		'SELECT public_old.flakeid_guard_forget(1, 2)',
 		"SELECT public_old.flakeid_guard(pg_catalog.regclass 'app.events', name 'id')",
-		"SELECT * FROM public_old.flakeid_adopt(pg_catalog.regclass 'app.invoices')")
+		"SELECT * FROM public_old.flakeid_adopt(pg_catalog.regclass 'app.invoices')",
+		"SELECT public_old.flakeid(integer '5')",
+		"SELECT public_old.flakeid_in(pg_catalog.cstring '5')",
+		"SELECT public_old.flakeid_out(public_old.flakeid '5')",
+		"SELECT public_old.flakeid_send(public_old.flakeid '5')")
 	{
 		clean_run($db, $call, $call);
 	}
+
+	# The flakeid type named by its schema (issue 24): a key column with the DEFAULT, an
+	# integer and a bigint stored through the extension's casts (bound by OID in pg_cast),
+	# comparisons, JSON: no decoy runs, not dbo's domain public.flakeid, not its twin
+	# public.flakeid(integer), not its operators in dbo_first.
+	my $typed = clean_run(
+		$db, 'a table keyed by the flakeid type', q{
+		CREATE TABLE app.keyed (id public_old.flakeid PRIMARY KEY
+		  DEFAULT public_old.flakeid_next(), n integer);
+		INSERT INTO app.keyed (n) VALUES (1);
+		INSERT INTO app.keyed (id, n) VALUES (5, 2), (pg_catalog.int8 '6', 3);
+		SELECT pg_catalog.count(*) FROM app.keyed
+		 WHERE id OPERATOR(pg_catalog.=) 5 OR id OPERATOR(pg_catalog.>) 6;
+		SELECT pg_catalog.json_agg(k.id ORDER BY k.id) FROM app.keyed k
+		 WHERE k.id OPERATOR(pg_catalog.<) 7;
+		DROP TABLE app.keyed;
+	});
+	is($typed, qq{2
+["5", "6"]}, "$db: the flakeid type's keys compare and are JSON strings");
 
 	# Called directly with one of dbo's twins, the PL/pgSQL halves refuse it (22023).
 	for my $call (
@@ -483,7 +522,7 @@ for my $variant ('fresh', 'updated')
 		LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
 		BEGIN PERFORM dbo_log.ran('flakeid_adopt(text, drop_sequence boolean)'); RETURN; END \$\$;
 	} . catalog_decoys('public') . catalog_decoys(qq{"$su"})
-		  . overload_like_readme(qq{"$su"}),
+		  . overload_like_readme(qq{"$su"}) . type_decoy('public'),
 		'dbo');
 	is($ret, 0, "shop ($variant): dbo plants its decoys") or diag($err);
 	if ($variant eq 'updated')

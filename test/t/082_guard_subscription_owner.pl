@@ -10,6 +10,9 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use FlakeidTest;
 
 my $publisher = PostgreSQL::Test::Cluster->new('publisher');
 if ($publisher->pg_version < 16)
@@ -19,12 +22,7 @@ if ($publisher->pg_version < 16)
 my $table = q{CREATE TABLE events (id bigint PRIMARY KEY DEFAULT flakeid_next(), note text)};
 
 $publisher->init(allows_streaming => 'logical');
-$publisher->append_conf(
-	'postgresql.conf', q{
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = 1
-flakeid.machine_id = 5
-});
+$publisher->append_conf('postgresql.conf', twitter_node_conf(1, 5));
 $publisher->start;
 $publisher->safe_psql(
 	'postgres', qq{
@@ -32,16 +30,8 @@ $publisher->safe_psql(
 	CREATE PUBLICATION pub FOR TABLE events;
 	INSERT INTO events (note) SELECT 'before' FROM generate_series(1, 10);});
 
-my $hub = PostgreSQL::Test::Cluster->new('hub');
-$hub->init;
-$hub->append_conf(
-	'postgresql.conf', q{
-flakeid.layout = 'twitter'
-flakeid.datacenter_id = 1
-flakeid.machine_id = 9
-wal_retrieve_retry_interval = '300ms'
-});
-$hub->start;
+my $hub = start_node('hub',
+	conf => twitter_node_conf(1, 9) . "wal_retrieve_retry_interval = '300ms'\n");
 # The subscription's owner: an application role that owns its table, with the right to own
 # subscriptions; the superuser guards the table.
 $hub->safe_psql(

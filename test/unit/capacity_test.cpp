@@ -52,6 +52,28 @@ TEST(CapacityTest, OtherPresets) {
   EXPECT_EQ(high_throughput.ids_per_sec, 65536000u);  // 2^16 * 1000
 }
 
+// The first millisecond whose IDs can reach 2^53 (JavaScript's exact limit): epoch +
+// 2^(53 - (D+M+S)) ms. twitter: 2^31 ms = 2147483648; minimal: 2^43 = 8796093022208;
+// js_safe: 2^41 = 2199023255552, one ms after twitter's range ends. The last ID of the
+// millisecond before is 2^53 - 1, the first of that millisecond 2^53.
+TEST(CapacityTest, JavaScriptExactLimit) {
+  EXPECT_EQ(capacity(Layout{41, 5, 5, 12}, kEpoch).js_unsafe_ms, 1577836800000 + 2147483648);
+  EXPECT_EQ(capacity(Layout{53, 0, 0, 10}, kEpoch).js_unsafe_ms, 1577836800000 + 8796093022208);
+  const Capacity js_safe = capacity(Layout{51, 0, 6, 6}, kEpoch);
+  EXPECT_EQ(js_safe.js_unsafe_ms, 1577836800000 + 2199023255552);
+  EXPECT_EQ(js_safe.js_unsafe_ms, capacity(Layout{41, 5, 5, 12}, kEpoch).last_ms + 1);
+  const Layout l{51, 0, 6, 6};
+  const std::uint64_t t = static_cast<std::uint64_t>(js_safe.js_unsafe_ms - kEpoch);
+  EXPECT_EQ(t << l.timestamp_shift(), kJsExactLimit);
+  EXPECT_EQ(
+      ((t - 1) << l.timestamp_shift()) | (l.max_machine() << l.machine_shift()) | l.max_sequence(),
+      kJsExactLimit - 1);
+  // More than 53 bits below the timestamp: the epoch's own millisecond reaches 2^53.
+  EXPECT_EQ(capacity(Layout{9, 31, 23, 0}, kEpoch).js_unsafe_ms, kEpoch);
+  // The sum stays within 64 bits.
+  EXPECT_EQ(capacity(Layout{63, 0, 0, 0}, kInt64Max).js_unsafe_ms, kInt64Max);
+}
+
 // The widest sequence: 2^31 IDs per ms, and the timestamp range ends at epoch + 2^32 - 1.
 TEST(CapacityTest, WidestSequence) {
   const Capacity c = capacity(Layout{32, 0, 0, 31}, kEpoch);

@@ -107,14 +107,17 @@ TEST(LayoutTest, PresetFieldsCoverTheLow63BitsWithoutOverlap) {
   }
 }
 
-// The preset table holds the five presets of the design, and minimal is the default.
+// The preset table holds the five presets of the design and js_safe (issue 24), and
+// minimal is the default.
 TEST(LayoutTest, PresetTableMatchesDesign) {
-  ASSERT_EQ(kPresets.size(), 5u);
+  ASSERT_EQ(kPresets.size(), 6u);
   EXPECT_STREQ(kPresets[0].name, "twitter");
   EXPECT_STREQ(kPresets[1].name, "minimal");
   EXPECT_STREQ(kPresets[2].name, "single_dc");
   EXPECT_STREQ(kPresets[3].name, "large_cluster");
   EXPECT_STREQ(kPresets[4].name, "high_throughput");
+  EXPECT_STREQ(kPresets[5].name, "js_safe");
+  EXPECT_TRUE(kPresets[5].layout == (Layout{51, 0, 6, 6}));
   EXPECT_EQ(kDefaultLayoutName, "minimal");
   EXPECT_TRUE(Layout{} == parsed(kDefaultLayoutName));
 }

@@ -16,8 +16,8 @@ FLAKEID_NO_DESTRUCTOR(Generator);
 
 namespace {
 constexpr const char* kLayoutHint =
-    "Use a preset (twitter, minimal, single_dc, large_cluster, high_throughput) or four "
-    "widths such as '41,5,5,12'.";
+    "Use a preset (twitter, minimal, single_dc, large_cluster, high_throughput, js_safe) or "
+    "four widths such as '41,5,5,12'.";
 constexpr const char* kDeclarationDetail =
     "The function's SQL declaration and the library that implements it come from different "
     "versions of flakeid.";

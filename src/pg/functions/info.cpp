@@ -6,13 +6,20 @@
 #include "pg/functions/record.hpp"
 #include "pg/functions/time_convert.hpp"
 
+#include <iterator>
+
 namespace flakeid::pg {
 
 FLAKEID_NO_DESTRUCTOR(Capacity);
 
 namespace {
 
-// flakeid_capacity(): the current layout's limits, with its epoch and the date it ends.
+// The result columns of flakeid_capacity() up to 1.4; 1.5 adds js_unsafe_from.
+constexpr int kCapacityColumnsBefore15 = 11;
+
+// flakeid_capacity(): the current layout's limits, with its epoch, the date it ends and
+// the first moment its IDs can reach 2^53 (NULL beyond PostgreSQL's calendar). Declared
+// as 1.0-1.4 declare it (an extension not yet updated to 1.5), it returns their 11 columns.
 Datum capacity_of_current(FunctionCallInfo fcinfo) {
   const LayoutAndEpoch current = current_layout_and_epoch();
   const Layout& layout = current.layout;
@@ -24,6 +31,8 @@ Datum capacity_of_current(FunctionCallInfo fcinfo) {
   if (c.last_ms_overflows || !unix_ms_to_timestamptz(c.last_ms, &ends_at)) {
     ends_at = DT_NOEND;  // the range outlasts PostgreSQL's calendar: 'infinity'
   }
+  TimestampTz js_unsafe_from = 0;
+  const bool js_unsafe_known = unix_ms_to_timestamptz(c.js_unsafe_ms, &js_unsafe_from);
   const char* name = preset_name(layout);
   Datum values[] = {
       Float8GetDatum(c.years),
@@ -37,10 +46,19 @@ Datum capacity_of_current(FunctionCallInfo fcinfo) {
       Int32GetDatum(layout.sequence_bits),
       TimestampTzGetDatum(epoch),
       TimestampTzGetDatum(ends_at),
+      TimestampTzGetDatum(js_unsafe_from),
   };
-  static const Oid kTypes[] = {FLOAT8OID, INT8OID, INT8OID, INT8OID,        TEXTOID,       INT4OID,
-                               INT4OID,   INT4OID, INT4OID, TIMESTAMPTZOID, TIMESTAMPTZOID};
-  return make_record(result_tupdesc(fcinfo, kTypes), values);
+  bool nulls[std::size(values)] = {};
+  nulls[kCapacityColumnsBefore15] = !js_unsafe_known;
+  static const Oid kTypes[] = {FLOAT8OID, INT8OID,        INT8OID,        INT8OID,
+                               TEXTOID,   INT4OID,        INT4OID,        INT4OID,
+                               INT4OID,   TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+  static_assert(std::size(kTypes) == std::size(values), "a type per column");
+  TupleDesc declared = nullptr;
+  const bool before_15 = get_call_result_type(fcinfo, nullptr, &declared) == TYPEFUNC_COMPOSITE &&
+                         declared->natts == kCapacityColumnsBefore15;
+  const std::size_t columns = before_15 ? kCapacityColumnsBefore15 : std::size(values);
+  return form_record(checked_result_tupdesc(fcinfo, kTypes, columns), values, nulls, columns);
 }
 
 // flakeid_layouts(): one row per preset.

@@ -540,7 +540,7 @@ NodeId resolve_node_id(int setting, const char* env_name) {
 void settings_init() noexcept {
   define_text(spec_of(Setting::kLayout), Setting::kLayout,
               {"Layout of the IDs: a preset name or timestamp,datacenter,machine,sequence bits.",
-               "Presets: twitter, minimal, single_dc, large_cluster, high_throughput."},
+               "Presets: twitter, minimal, single_dc, large_cluster, high_throughput, js_safe."},
               &layout_text, kDefaultLayoutName.data(),
               check_parsed<kLayoutName, Layout, parse_layout, layout_help>,
               assign_parsed<Setting::kLayout, Layout, &layout_value>);

@@ -1,4 +1,4 @@
--- 13_replication_guard: flakeid_guard() and its trigger without a second server. A session
+-- 30_replication_guard: flakeid_guard() and its trigger without a second server. A session
 -- with a replication origin set (pg_replication_origin_session_setup) writes as an apply
 -- worker of that origin would; the TAP tests test/t/070-072 do it with real subscriptions.
 SET timezone = 'UTC';

@@ -1,4 +1,4 @@
--- 12_node_span: flakeid_node(), the node that made an ID (the shard a router such as
+-- 20_node_span: flakeid_node(), the node that made an ID (the shard a router such as
 -- PL/Proxy sends it to), and flakeid_span(), the width in IDs of a time span (the interval
 -- of pg_partman's ID range partitions); under the current layout and (IMMUTABLE) under the
 -- layout given; and their refusals.
@@ -6,18 +6,7 @@ SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 SET flakeid.layout = 'twitter';
 
--- try(statement): 'ok', or the SQLSTATE, message, detail and hint of its error.
-CREATE FUNCTION pg_temp.try(statement text, OUT state text, OUT message text,
-                            OUT detail text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE statement;
-  state := 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-END
-$$;
+\i test/sql/include/try.sql
 
 -- ---- flakeid_node ------------------------------------------------------------------
 -- Worked by hand: under twitter (41,5,5,12) the ID of timestamp 1000, datacenter 3,
