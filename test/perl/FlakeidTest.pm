@@ -18,7 +18,7 @@ our @EXPORT = qw(
   set_clock_policy attempt attempts_then_next_ids id_order_counts
   pgbench_insert_script start_pgbench state_table_path expected_state_table_path
   try_sql fill_sql start_session finish_session reload_and_wait
-  require_engine readme_recipe readme_sql_blocks readme_sql_texts);
+  require_engine doc_files readme_recipe readme_sql_blocks doc_sql_blocks readme_sql_texts);
 
 # libfaketime is part of the set-up (test/bin/setup-debian.sh): its absence is a failure,
 # not a reason to skip the fault tests.
@@ -324,44 +324,58 @@ sub require_engine
 	return $engine;
 }
 
-# The SQL of the README's recipe $name: the ```plpgsql blocks (a fence test/t/050 does not
-# run: they need servers it does not have) whose first line is "-- recipe: $name ...",
-# joined in order. With $fence 'yaml', the ```yaml blocks whose first line is
-# "# recipe: $name ..." (a configuration file's part, test/t/090). Dies when there is none,
-# so a recipe renamed in the README fails the test that runs it.
+# The documentation a reader copies SQL from, in the order test/t/050 runs it: README.md,
+# then each docs/*.md by name, then CONTRIBUTING.md (those that exist).
+sub doc_files
+{
+	my $root = "$FindBin::RealBin/../..";
+	return grep { -f $_ } ("$root/README.md", sort(glob("$root/docs/*.md")),
+		"$root/CONTRIBUTING.md");
+}
+
+# The SQL of the documentation's recipe $name: the ```plpgsql blocks (a fence test/t/050
+# does not run: they need servers it does not have) whose first line is "-- recipe: $name
+# ...", joined in order, from whichever of doc_files() holds them. With $fence 'yaml', the
+# ```yaml blocks whose first line is "# recipe: $name ..." (a configuration file's part).
+# Dies when there is none, so a recipe renamed in the documentation fails the test that
+# runs it.
 sub readme_recipe
 {
 	my ($name, $fence) = @_;
 	$fence //= 'plpgsql';
 	my $comment = $fence eq 'yaml' ? '#' : '--';
-	my $readme = "$FindBin::RealBin/../../README.md";
-	open my $fh, '<', $readme or die "cannot read $readme: $!";
-	my ($sql, $block) = ('');
-	while (my $line = <$fh>)
+	my $sql = '';
+	for my $doc (doc_files())
 	{
-		if (defined $block)
+		open my $fh, '<', $doc or die "cannot read $doc: $!";
+		my $block;
+		while (my $line = <$fh>)
 		{
-			if ($line =~ /^```\s*$/)
+			if (defined $block)
 			{
-				$sql .= $block if $block =~ /\A\Q$comment\E recipe: \Q$name\E(?:[ \t]|$)/m;
-				undef $block;
+				if ($line =~ /^```\s*$/)
+				{
+					$sql .= $block
+					  if $block =~ /\A\Q$comment\E recipe: \Q$name\E(?:[ \t]|$)/m;
+					undef $block;
+				}
+				else { $block .= $line; }
 			}
-			else { $block .= $line; }
+			elsif ($line =~ /^```\Q$fence\E\s*$/) { $block = ''; }
 		}
-		elsif ($line =~ /^```\Q$fence\E\s*$/) { $block = ''; }
+		close $fh;
 	}
-	close $fh;
-	die "README.md has no recipe '$name'" if $sql eq '';
+	die "no page of the documentation has a recipe '$name'" if $sql eq '';
 	return $sql;
 }
 
-# The ```sql blocks of the README ($path, else README.md), in order: each with the line it
-# starts on, the heading above it and its SQL (test/t/050 runs them, test/t/080 runs them
-# against a hostile schema).
+# The ```sql blocks of one page ($path, else README.md), in order: each with its file (as
+# the repository names it), the line it starts on, the heading above it and its SQL.
 sub readme_sql_blocks
 {
 	my ($path) = @_;
 	$path //= "$FindBin::RealBin/../../README.md";
+	(my $file = $path) =~ s{^.*/\.\./\.\./}{};
 	open my $fh, '<', $path or die "cannot read $path: $!";
 	my (@blocks, $block, $in_other, $heading);
 	while (my $line = <$fh>)
@@ -384,7 +398,7 @@ sub readme_sql_blocks
 		}
 		elsif ($line =~ /^```sql\s*$/)
 		{
-			$block = { line => $., heading => $heading // '(top)', sql => '' };
+			$block = { file => $file, line => $., heading => $heading // '(top)', sql => '' };
 		}
 		elsif ($line =~ /^```/)
 		{
@@ -400,28 +414,38 @@ sub readme_sql_blocks
 	return @blocks;
 }
 
-# All the SQL the README shows a reader: its ```sql and ```plpgsql blocks and its inline
-# `code`, as a list of texts.
+# The ```sql blocks of every page of doc_files(), in that order (test/t/050 runs them,
+# test/t/080 runs them against a hostile schema).
+sub doc_sql_blocks
+{
+	return map { readme_sql_blocks($_) } doc_files();
+}
+
+# All the SQL the documentation shows a reader: the ```sql and ```plpgsql blocks and the
+# inline `code` of every page of doc_files(), as a list of texts.
 sub readme_sql_texts
 {
-	my $readme = "$FindBin::RealBin/../../README.md";
-	open my $fh, '<', $readme or die "cannot read $readme: $!";
-	my (@texts, $block, $fence);
-	while (my $line = <$fh>)
+	my @texts;
+	for my $doc (doc_files())
 	{
-		if (defined $fence)
+		open my $fh, '<', $doc or die "cannot read $doc: $!";
+		my ($block, $fence);
+		while (my $line = <$fh>)
 		{
-			if ($line =~ /^```\s*$/)
+			if (defined $fence)
 			{
-				push @texts, $block if $fence =~ /^(?:sql|plpgsql)$/;
-				undef $fence;
+				if ($line =~ /^\s*```\s*$/)
+				{
+					push @texts, $block if $fence =~ /^(?:sql|plpgsql)$/;
+					undef $fence;
+				}
+				else { $block .= $line; }
 			}
-			else { $block .= $line; }
+			elsif ($line =~ /^\s*```(\S*)\s*$/) { ($fence, $block) = ($1, ''); }
+			else { push @texts, $1 while $line =~ /`([^`]+)`/g; }
 		}
-		elsif ($line =~ /^```(\S*)\s*$/) { ($fence, $block) = ($1, ''); }
-		else { push @texts, $1 while $line =~ /`([^`]+)`/g; }
+		close $fh;
 	}
-	close $fh;
 	return @texts;
 }
 

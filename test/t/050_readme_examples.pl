@@ -1,8 +1,9 @@
-# The README's SQL examples run as written: every ```sql block of README.md, in order, each
-# in a new session, on a fresh server (flakeid not preloaded) and a fresh database named
-# shop, as a reader who copies them would. A block whose first line is a comment starting
-# with "-- fragment" is skipped: the README marks it as a piece of a larger statement or of
-# someone else's schema.
+# The documentation's SQL examples run as written: every ```sql block of README.md, then of
+# each docs/*.md by name, then of CONTRIBUTING.md, in order, each in a new session, on a
+# fresh server (flakeid not preloaded) and a fresh database named shop, as a reader who
+# copies them would (the pages' examples continue the README's, in the same database). A
+# block whose first line is a comment starting with "-- fragment" is skipped: the page
+# marks it as a piece of a larger statement or of someone else's schema.
 #
 # A block that raises an error fails the test. So do two mistakes that raise none:
 #   - a timestamp literal without a zone ('2026-01-01'), whose instant moves with the
@@ -11,7 +12,7 @@
 #     decoded under another layout than the one they were made with: every timestamptz
 #     expression indexed on a table the examples made must lie within the test's run.
 #
-# FLAKEID_README=path runs the examples of another file (e.g. an older README).
+# FLAKEID_README=path runs the examples of that file alone (e.g. an older README).
 use strict;
 use warnings FATAL => 'all';
 
@@ -22,7 +23,6 @@ use FindBin;
 use lib "$FindBin::RealBin/../perl";
 use FlakeidTest;
 
-my $readme = $ENV{FLAKEID_README} // "$FindBin::RealBin/../../README.md";
 
 # Timestamp literals of a block that name no zone, so that their instant depends on the
 # session's TimeZone.
@@ -37,8 +37,22 @@ sub zoneless_literals {
 	return @found;
 }
 
-my @blocks = readme_sql_blocks($readme);
-cmp_ok(scalar(@blocks), '>=', 5, "README has SQL examples ($readme)");
+my @blocks =
+  defined $ENV{FLAKEID_README}
+  ? readme_sql_blocks($ENV{FLAKEID_README})
+  : doc_sql_blocks();
+my %per_file;
+$per_file{ $_->{file} }++ for @blocks;
+note("$per_file{$_} SQL blocks in $_") for sort keys %per_file;
+cmp_ok($per_file{ $blocks[0]{file} }, '>=', 5, "$blocks[0]{file} has SQL examples");
+unless (defined $ENV{FLAKEID_README})
+{
+	# the pages beside the README that show SQL to run: their blocks are read, not lost
+	for my $page ('docs/adopt.md')
+	{
+		cmp_ok($per_file{$page} // 0, '>=', 1, "$page has SQL examples");
+	}
+}
 
 my $node = PostgreSQL::Test::Cluster->new('readme');
 $node->init;
@@ -51,7 +65,7 @@ local $ENV{PGTZ} = 'America/New_York';
 
 my ($ran, $skipped) = (0, 0);
 for my $block (@blocks) {
-	my $where = "README line $block->{line} ($block->{heading})";
+	my $where = "$block->{file} line $block->{line} ($block->{heading})";
 	if ($block->{sql} =~ /\A\s*--\s*fragment\b/i) {
 		$skipped++;
 		note("skipped, marked as a fragment: $where");
@@ -94,6 +108,13 @@ for my $row (split /\n/, $indexes) {
 		"index on $table: $expr holds the times its rows were made");
 }
 note("$checked indexed time expressions checked");
+
+# The pages' relative links resolve: to a file of the tree and, with a #, to a heading.
+unless (defined $ENV{FLAKEID_README})
+{
+	my $broken = `"$^X" "$FindBin::RealBin/../bin/check-doc-links.pl" 2>&1`;
+	is($broken, '', 'every relative link of the documentation resolves');
+}
 
 $node->stop;
 done_testing();

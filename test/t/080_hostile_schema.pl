@@ -1,6 +1,7 @@
 # A database owner who is not a superuser (PostgreSQL 15's defaults: it owns schema
 # public) plants a decoy for every name flakeid's SQL and its SPI statements use; a
-# superuser then runs every flakeid function and every SQL example of the README. No decoy
+# superuser then runs every flakeid function and every SQL example of the README and of
+# docs/*.md (test/t/050's blocks, in its order). No decoy
 # may run, and the owner stays what it was (rolsuper false). Issue 19's attacks 1-3 are
 # here as reported:
 #   1. public renamed to public_old (the extension's schema, by OID), a new public with
@@ -453,11 +454,11 @@ sub run_as_value
 	return $node->safe_psql($db, $sql);
 }
 
-# ---- attack 2 and every README example: the README's SQL, run by a superuser ------------
+# ---- attack 2 and every example: the documentation's SQL, run by a superuser ------------
 # dbo owns the database and its public schema, makes a schema named like the superuser
 # ("$user", first on the default search path: CREATE EXTENSION goes there) and fills both
 # with overloads and the catalog's decoys before the extension exists.
-my @blocks = readme_sql_blocks();
+my @blocks = doc_sql_blocks();
 for my $variant ('fresh', 'updated')
 {
 	$node->safe_psql('postgres', 'DROP DATABASE IF EXISTS app');
@@ -495,7 +496,8 @@ for my $variant ('fresh', 'updated')
 		my $sql = $block->{sql};
 		$sql =~ s/^CREATE EXTENSION flakeid;/CREATE EXTENSION IF NOT EXISTS flakeid;/m
 		  if $variant eq 'updated';
-		clean_run('shop', "$variant, README line $block->{line} ($block->{heading})", $sql);
+		clean_run('shop', "$variant, $block->{file} line $block->{line} ($block->{heading})",
+			$sql);
 	}
 	is(dbo_is_superuser(), 'f', "shop ($variant): dbo is no superuser");
 	$node->safe_psql('postgres', 'ALTER ROLE dbo NOSUPERUSER');
@@ -523,7 +525,7 @@ BEGIN PERFORM dbo_log.ran('$name($args)'); RETURN NULL; END \$\$;};
 	return $sql;
 }
 
-# Every call of a flakeid function in the README's SQL (fenced and inline) gives each
+# Every call of a flakeid function in the documentation's SQL (fenced and inline) gives each
 # literal a type: a superuser who copies them runs the extension's function, whatever
 # overloads the search path holds.
 my @untyped;
@@ -546,7 +548,8 @@ for my $sql (readme_sql_texts())
 		}
 	}
 }
-is(join("\n", @untyped), '', 'the README gives every literal of a flakeid call a type');
+is(join("\n", @untyped), '',
+	'the README and docs/*.md give every literal of a flakeid call a type');
 
 $node->stop;
 done_testing();
