@@ -20,9 +20,20 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+# An ACL as its items, "grantee:privilege" (a * for WITH GRANT OPTION), sorted.
+my $acl_items = <<'SQL';
+CREATE FUNCTION pg_temp.acl_items(acl aclitem[]) RETURNS text LANGUAGE sql AS $$
+  SELECT pg_catalog.string_agg(g.item, ' ' ORDER BY g.item)
+    FROM pg_catalog.aclexplode(acl) AS a
+    CROSS JOIN LATERAL (SELECT CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::text END
+                               || ':' || a.privilege_type
+                               || CASE WHEN a.is_grantable THEN '*' ELSE '' END AS item) AS g
+$$;
+SQL
+
 # One line per fact: "<kind> <identity> | <aspect> | <value>", sorted; a value of several
 # lines (a function's definition) goes on, each line indented by four spaces.
-my $describe = <<'SQL';
+my $describe = $acl_items . <<'SQL';
 WITH ext AS (SELECT e.oid, e.extowner FROM pg_catalog.pg_extension e WHERE e.extname = 'flakeid'),
 m AS (
   SELECT d.classid, d.objid, o.type AS kind, o.identity AS ident
@@ -70,11 +81,7 @@ facts(kind, ident, aspect, value) AS (
   UNION ALL
   -- The privileges the extension's scripts left (pg_init_privs), on the member and its columns.
   SELECT m.kind, m.ident, 'initial privileges' || CASE WHEN i.objsubid <> 0 THEN ' of column ' || i.objsubid ELSE '' END,
-         i.privtype::text || ' ' || (SELECT pg_catalog.string_agg(g.item, ' ' ORDER BY g.item)
-            FROM pg_catalog.aclexplode(i.initprivs) AS a
-            CROSS JOIN LATERAL (SELECT CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::text END
-                                        || ':' || a.privilege_type
-                                        || CASE WHEN a.is_grantable THEN '*' ELSE '' END AS item) AS g)
+         i.privtype::text || ' ' || pg_temp.acl_items(i.initprivs)
     FROM m JOIN pg_catalog.pg_init_privs i ON i.classoid = m.classid AND i.objoid = m.objid
   UNION ALL
   -- ---- functions, procedures, aggregates ----
@@ -90,11 +97,7 @@ facts(kind, ident, aspect, value) AS (
     JOIN pg_catalog.pg_language l ON l.oid = p.prolang
   UNION ALL
   SELECT m.kind, m.ident, 'privileges',
-         (SELECT pg_catalog.string_agg(g.item, ' ' ORDER BY g.item)
-            FROM pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))) AS a
-            CROSS JOIN LATERAL (SELECT CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::text END
-                                        || ':' || a.privilege_type
-                                        || CASE WHEN a.is_grantable THEN '*' ELSE '' END AS item) AS g)
+         pg_temp.acl_items(coalesce(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner)))
     FROM m JOIN pg_catalog.pg_proc p ON m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = m.objid
   UNION ALL
   SELECT m.kind, m.ident, 'aggregate',
@@ -115,12 +118,8 @@ facts(kind, ident, aspect, value) AS (
     FROM m JOIN pg_catalog.pg_class c ON m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = m.objid
   UNION ALL
   SELECT m.kind, m.ident, 'privileges',
-         (SELECT pg_catalog.string_agg(g.item, ' ' ORDER BY g.item)
-            FROM pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(
-                   CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner))) AS a
-            CROSS JOIN LATERAL (SELECT CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::text END
-                                        || ':' || a.privilege_type
-                                        || CASE WHEN a.is_grantable THEN '*' ELSE '' END AS item) AS g)
+         pg_temp.acl_items(coalesce(c.relacl, pg_catalog.acldefault(
+                   CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)))
     FROM m JOIN pg_catalog.pg_class c ON m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = m.objid
   UNION ALL
   SELECT m.kind, m.ident, 'view definition', pg_catalog.pg_get_viewdef(c.oid)
@@ -140,11 +139,7 @@ facts(kind, ident, aspect, value) AS (
                               'options ' || (SELECT pg_catalog.array_agg(o ORDER BY o)
                                                FROM pg_catalog.unnest(a.attoptions) AS o
                                               WHERE o NOT LIKE 'pg\_attver=%')::text,
-                              'privileges ' || (SELECT pg_catalog.string_agg(g.item, ' ' ORDER BY g.item)
-            FROM pg_catalog.aclexplode(a.attacl) AS x
-            CROSS JOIN LATERAL (SELECT CASE x.grantee WHEN 0 THEN 'PUBLIC' ELSE x.grantee::pg_catalog.regrole::text END
-                                        || ':' || x.privilege_type
-                                        || CASE WHEN x.is_grantable THEN '*' ELSE '' END AS item) AS g))
+                              'privileges ' || pg_temp.acl_items(a.attacl))
     FROM m JOIN pg_catalog.pg_class c ON m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = m.objid
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -189,11 +184,7 @@ facts(kind, ident, aspect, value) AS (
     FROM m JOIN pg_catalog.pg_type t ON m.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = m.objid
   UNION ALL
   SELECT m.kind, m.ident, 'privileges',
-         (SELECT pg_catalog.string_agg(g.item, ' ' ORDER BY g.item)
-            FROM pg_catalog.aclexplode(coalesce(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner))) AS a
-            CROSS JOIN LATERAL (SELECT CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::text END
-                                        || ':' || a.privilege_type
-                                        || CASE WHEN a.is_grantable THEN '*' ELSE '' END AS item) AS g)
+         pg_temp.acl_items(coalesce(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner)))
     FROM m JOIN pg_catalog.pg_type t ON m.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = m.objid
   UNION ALL
   SELECT m.kind, m.ident, 'attribute ' || pg_catalog.row_number() OVER (PARTITION BY t.oid ORDER BY a.attnum),
