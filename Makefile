@@ -24,7 +24,8 @@ DATA = sql/flakeid--1.0.sql $(wildcard sql/flakeid--*--*.sql)
 PGFILEDESC = "flakeid - 64-bit time-ordered unique IDs"
 
 CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
-PG_SRCS = $(sort $(wildcard src/pg/*.cpp))
+# The glue: the module file src/pg/flakeid.cpp and one folder per job (src/pg/README.md).
+PG_SRCS = $(sort $(wildcard src/pg/*.cpp src/pg/*/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 # Which PostgreSQL: PG_CONFIG=/path/to/pg_config, or PG_MAJOR=N. Without either, Debian
@@ -118,7 +119,7 @@ regress-schedule-check:
 
 # PGXS does not track headers: rebuild every object when any of ours changes (the state
 # table's layout in shared memory must agree in every file).
-$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp src/pg/*/*.hpp)
 src/pg/flakeid.o: flakeid.control
 
 # Objects built against one PostgreSQL are no good for another: the stamp names the
@@ -130,7 +131,8 @@ build/pg_config.stamp: FORCE
 FORCE:
 
 .PHONY: regress-schedule-check setup test check-all demo bench unit unit-sanitize fuzz lint \
-	format clients-deps deb deb-installcheck valgrind valgrind-check valgrind-installcheck FORCE
+	boundary format clients-deps deb deb-installcheck valgrind valgrind-check valgrind-installcheck \
+	FORCE
 
 # Installs what a fresh Debian 12 machine lacks (root only; a no-op when all is there).
 setup:
@@ -191,12 +193,30 @@ fuzz: $(FUZZ_BINS)
 	  fi; \
 	done
 
-# ---- formatting: .clang-format is the rule ----
-FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.[ch]pp test/fuzz/*.[ch]pp \
-	bench/*.[ch]pp)
+# ---- static checks; make test runs both targets on 15 (they read the source, the same on
+# every version) ----
+# make lint (seconds, before each commit): the format (.clang-format is the rule); the
+# registry of errors (src/pg/errors/codes.hpp) against every code used in src/ and sql/ and
+# against the README's error table (test/bin/check-errors.py); shellcheck on every shell
+# script, found by its first line.
+FORMAT_FILES = $(wildcard src/core/*.[ch]pp src/pg/*.[ch]pp src/pg/*/*.[ch]pp test/unit/*.[ch]pp \
+	test/fuzz/*.[ch]pp bench/*.[ch]pp)
+SHELL_SCRIPTS = $(shell for f in $$(find .ci bench debian test -type f -not -path '*/node_modules/*' \
+	-not -path '*/tmp_check*' 2>/dev/null | sort); do \
+	head -n 1 "$$f" | grep -qE '^\#!.*[/ ](ba|da)?sh$$' && echo "$$f"; done)
 
 lint:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
+	test/bin/check-errors.py
+	shellcheck -x $(SHELL_SCRIPTS)
+
+# make boundary (about a minute of CPU): the rules of the C++/PostgreSQL boundary, with the
+# compiler's parse of the glue: every callback PostgreSQL calls is noexcept, and the glue
+# holds no owning standard-library type (clang-query); then clang-tidy with .clang-tidy
+# (bugprone-exception-escape among its checks) on src/core and src/pg. Both in
+# test/bin/check-boundary.sh.
+boundary:
+	test/bin/check-boundary.sh $(PG_CONFIG)
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -206,14 +226,15 @@ test: setup
 	$(MAKE) check-all
 
 # On Debian 12's PostgreSQL (15): every test and the .deb. On 17 and 18 (Debian's, in the
-# root of their release): the unit tests, the whole server suite and the .deb; the format
-# check, the sanitizer and the fuzz runs test the core alone, which is the same on every
-# version. On a PostgreSQL built from source (PG_FLAVOUR): no .deb, which is built for the
-# version the release packages (its postgresql-server-dev-N installed).
+# root of their release): the unit tests, the whole server suite and the .deb; the static
+# checks read the source, and the sanitizer and the fuzz runs test the core alone, which
+# are the same on every version. On a PostgreSQL built from source (PG_FLAVOUR): no .deb,
+# which is built for the version the release packages (its postgresql-server-dev-N
+# installed).
 DEBIAN_PACKAGED := $(shell dpkg-query -W -f='$${Status}' postgresql-server-dev-$(PG_MAJOR_VERSION) \
 	2>/dev/null | grep -c 'install ok installed')
 ifeq ($(PG_MAJOR_VERSION),15)
-check-all: lint unit unit-sanitize fuzz clients-deps
+check-all: lint boundary unit unit-sanitize fuzz clients-deps
 else
 check-all: unit clients-deps
 endif
@@ -230,11 +251,12 @@ endif
 FOREIGN_LIBS = build/flakeid_format2.so build/flakeid_size2.so
 build/flakeid_format2.so: FOREIGN_FLAGS = -DFLAKEID_SHARED_FORMAT_VERSION=2
 build/flakeid_size2.so: FOREIGN_FLAGS = -DFLAKEID_SHARED_EXTRA_BYTES=64
-$(FOREIGN_LIBS): build/flakeid_%.so: $(OBJS) src/pg/shared_state.cpp
+SHARED_STATE_SRC = src/pg/shmem/shared_state.cpp
+$(FOREIGN_LIBS): build/flakeid_%.so: $(OBJS) $(SHARED_STATE_SRC)
 	@mkdir -p build
 	$(CXX) $(CXXFLAGS) $(CPPFLAGS) $(FOREIGN_FLAGS) -c -o build/shared_state_$*.o \
-		src/pg/shared_state.cpp
-	$(CXX) $(CXXFLAGS) -shared -o $@ $(filter-out src/pg/shared_state.o,$(OBJS)) \
+		$(SHARED_STATE_SRC)
+	$(CXX) $(CXXFLAGS) -shared -o $@ $(filter-out $(SHARED_STATE_SRC:.cpp=.o),$(OBJS)) \
 		build/shared_state_$*.o $(LDFLAGS) $(SHLIB_LINK)
 
 demo: setup

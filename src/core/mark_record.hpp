@@ -1,4 +1,4 @@
-// The text of the server's mark file: the server's high-water mark and the identity of the
+// The text of the server's mark file: the server's mark and the identity of the
 // server that wrote it, with a format version and a checksum, so that a file that is
 // damaged (truncated, emptied, a digit changed) or written by a newer flakeid is told from
 // a good one and never read as some other mark. The checksum function is passed in (the
@@ -29,7 +29,7 @@ struct MarkRecord {
   std::uint64_t device = 0;    // the device and inode of its data directory
   std::uint64_t inode = 0;
   // Which start from a base backup the data directory had had when the file was written:
-  // the CRC-32C of its backup_label.old, 0 when it had none (high_water.cpp says why).
+  // the CRC-32C of its backup_label.old, 0 when it had none (marks.cpp says why).
   std::uint32_t restore = 0;
 };
 

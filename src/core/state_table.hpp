@@ -34,7 +34,7 @@ struct alignas(64) StateSlot {
 
 // A fixed table of slots. It is placed in zeroed shared memory, so all-zero bytes must be
 // a valid empty table; slots are only ever added, so a slot pointer stays valid. Where the
-// states must resume after a restart is the glue's business (src/pg/resume.cpp).
+// states must resume after a restart is the glue's business (src/pg/durability/resume.cpp).
 struct StateTable {
   static constexpr std::uint32_t kSlots = 64;
 

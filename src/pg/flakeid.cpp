@@ -1,8 +1,16 @@
-// The module's entry point: _PG_init reads as the table of contents of the glue.
+// The module's entry point: _PG_init reads as the table of contents of the glue, whose
+// folders (src/pg/README.md has the map) are:
+//   functions/          the SQL-callable functions and the wrapper each goes through
+//   settings/           the flakeid.* settings, their check hooks and rejected values
+//   durability/         resuming above every ID already made: marks, floors, the mark file
+//   shmem/              flakeid's shared memory
+//   errors/             the registry of SQLSTATEs and the reports of the core's errors
+//   replication_guard/  the trigger that refuses rows of a node another origin brought
+//   adopt/              what flakeid_adopt() needs from C
 #include "pg/postgres.hpp"
 
-#include "pg/settings.hpp"
-#include "pg/shared_state.hpp"
+#include "pg/settings/settings.hpp"
+#include "pg/shmem/shared_state.hpp"
 
 extern "C" {
 #ifdef PG_MODULE_MAGIC_EXT

@@ -13,7 +13,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 crashes() {
   local pattern='TRAP: |was terminated by signal|PANIC: ' found=0 log
   for log in "$1"/tmp_check/log/*.log "$1"/tmp_check_regress/log/*.log "$1"/log/*.log; do
-    [ -f "$log" ] && grep -qE "$pattern" "$log" || continue
+    if [ ! -f "$log" ] || ! grep -qE "$pattern" "$log"; then continue; fi
     echo "==== $log: a failed assertion or a crash"
     grep -nE -B2 -A8 "$pattern" "$log"
     found=1
@@ -32,7 +32,7 @@ fi
 work=$(mktemp -d /tmp/flakeid-check.XXXXXX)
 tar -C "$src" --exclude=.git -cf - . | tar -C "$work" -xf -
 chown -R postgres: "$work"
-cd "$work"
+cd "$work" || exit 1
 runuser -u postgres -- env HOME="$work" "$@"
 status=$?
 crashes "$work" || status=1

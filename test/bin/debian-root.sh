@@ -36,6 +36,7 @@ if [ "${1:-}" = --inside ]; then
   shift 2
   mounts=()
   # Unmounts what this run mounted, the last first (the namespace would drop them anyway).
+  # shellcheck disable=SC2317  # run by the EXIT trap, which shellcheck does not follow
   unmount_all() {
     local i
     for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -R "${mounts[i]}" || true; done

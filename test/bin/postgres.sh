@@ -46,7 +46,7 @@ fi
 # A build of this major and flavour made by an earlier run (the newest, if several).
 cached_build() {
   local dir
-  dir=$(ls -d "$cache/postgresql-$major".*"-$flavour" 2>/dev/null | sort -V | tail -n 1)
+  dir=$(find "$cache" -maxdepth 1 -name "postgresql-$major.*-$flavour" 2>/dev/null | sort -V | tail -n 1)
   [ -n "$dir" ] && [ -f "$dir/.complete" ] && echo "$dir/bin/pg_config"
   return 0
 }
@@ -76,7 +76,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The private apt configuration: only a deb-src line for unstable, on the machine's mirror.
-scratch=$(mktemp -d /tmp/flakeid-pg$major.XXXXXX)
+scratch=$(mktemp -d "/tmp/flakeid-pg$major.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 mirror=$("$(dirname "$0")/debian-mirror.sh")
 mkdir -p "$scratch/lists/partial" "$scratch/parts"
@@ -86,14 +86,14 @@ apt_private=(-o "Dir::Etc::SourceList=$scratch/sources.list" -o "Dir::Etc::Sourc
 say "fetching postgresql-$major from $mirror (unstable, source)"
 apt-get "${apt_private[@]}" update -q >&2
 (cd "$scratch" && apt-get "${apt_private[@]}" source --download-only "postgresql-$major" >&2)
-tarball=$(ls "$scratch"/postgresql-"$major"_*.orig.tar.bz2 2>/dev/null | head -n 1)
+tarball=$(find "$scratch" -maxdepth 1 -name "postgresql-${major}_*.orig.tar.bz2" | head -n 1)
 [ -n "$tarball" ] || { say "no postgresql-$major orig tarball was downloaded"; exit 1; }
 version=$(basename "$tarball" | sed 's/^postgresql-[0-9]*_\(.*\)\.orig\.tar\.bz2$/\1/')
 
 prefix=$cache/postgresql-$version-$flavour
 say "building PostgreSQL $version ($flavour) into $prefix; log in $scratch/build.log"
 tar -C "$scratch" -xjf "$tarball"
-src=$(ls -d "$scratch"/postgresql-"$version"* | head -n 1)
+src=$(find "$scratch" -maxdepth 1 -type d -name "postgresql-$version*" | head -n 1)
 build() {
   rm -rf "$prefix"
   cd "$src"

@@ -36,8 +36,10 @@ else
   )
   if [ "$major" = 15 ]; then
     # The format check, the sanitizers and the fuzzers test the core, which is the same on
-    # every PostgreSQL: they run on Debian 12's 15 only.
+    # every PostgreSQL: they run on Debian 12's 15 only. So do the static checks of make
+    # lint and make boundary: clang-query (clang-tools), clang-tidy, shellcheck, python3.
     packages+=(clang-format clang libclang-rt-14-dev postgresql-contrib)
+    packages+=(clang-tools clang-tidy shellcheck python3)
     # Failover under an HA manager (test/t/090_patroni_failover.pl), on Debian 12's 15.
     packages+=(patroni etcd-server python3-etcd)
     services=(etcd.service patroni.service)
