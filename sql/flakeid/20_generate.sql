@@ -18,7 +18,7 @@ ROWS 1000;
 -- epoch made before now, by another generator): the server's mark file and the database's
 -- mark are raised to its millisecond, then every generator state. A key at or above the
 -- first key of now is refused (FL015), so it raises the marks no further than an ID from
--- flakeid_next() does: anyone who may make IDs may call it (src/pg/resume_above.cpp).
+-- flakeid_next() does: anyone who may make IDs may call it (src/pg/durability/resume_above.cpp).
 -- flakeid_adopt() calls it, after its checks and changes, with the largest adopted key.
 CREATE FUNCTION @extschema@.flakeid_resume_above(key bigint)
 RETURNS void

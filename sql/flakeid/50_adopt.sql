@@ -34,7 +34,7 @@
 -- flakeid_adopt_checked() checks and changes, and flakeid_adopt() binds them (and the
 -- extension's other functions) by OID.
 
--- What flakeid_adopt() reads and names, held by OID before it looks (src/pg/adopt_hold.cpp):
+-- What flakeid_adopt() reads and names, held by OID before it looks (src/pg/adopt/adopt_hold.cpp):
 -- the table, its partitions and children (ACCESS EXCLUSIVE), the sequences their columns
 -- use (ROW EXCLUSIVE), and the schemas of all of them and of the extension (their
 -- pg_namespace rows FOR SHARE), so that no name flakeid_adopt_checked() prints from an OID

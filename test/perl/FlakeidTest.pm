@@ -390,7 +390,7 @@ sub state_table_path
 }
 
 # The path of state_table_path that the server's version takes: the main segment up to
-# 16, the DSM registry from 17 (src/pg/shared_state.cpp).
+# 16, the DSM registry from 17 (src/pg/shmem/shared_state.cpp).
 sub expected_state_table_path
 {
 	my ($node) = @_;
