@@ -856,6 +856,33 @@ ALTER OPERATOR FAMILY @extschema@.flakeid_hash_ops USING hash ADD
     FUNCTION 1 pg_catalog.hashint4(pg_catalog.int4),
     FUNCTION 2 pg_catalog.hashint4extended(pg_catalog.int4, pg_catalog.int8);
 
+-- The BRIN minmax operator family, for block range indexes on a flakeid key (time-ordered
+-- keys suit them): PostgreSQL's minmax support functions, which compare through the
+-- family's own operators above.
+CREATE OPERATOR FAMILY @extschema@.flakeid_minmax_ops USING brin;
+CREATE OPERATOR CLASS @extschema@.flakeid_minmax_ops
+DEFAULT FOR TYPE @extschema@.flakeid USING brin FAMILY @extschema@.flakeid_minmax_ops AS
+    OPERATOR 1 @extschema@.< (@extschema@.flakeid, @extschema@.flakeid),
+    OPERATOR 2 @extschema@.<= (@extschema@.flakeid, @extschema@.flakeid),
+    OPERATOR 3 @extschema@.= (@extschema@.flakeid, @extschema@.flakeid),
+    OPERATOR 4 @extschema@.>= (@extschema@.flakeid, @extschema@.flakeid),
+    OPERATOR 5 @extschema@.> (@extschema@.flakeid, @extschema@.flakeid),
+    FUNCTION 1 pg_catalog.brin_minmax_opcinfo(internal),
+    FUNCTION 2 pg_catalog.brin_minmax_add_value(internal, internal, internal, internal),
+    FUNCTION 3 pg_catalog.brin_minmax_consistent(internal, internal, internal),
+    FUNCTION 4 pg_catalog.brin_minmax_union(internal, internal, internal);
+ALTER OPERATOR FAMILY @extschema@.flakeid_minmax_ops USING brin ADD
+    OPERATOR 1 @extschema@.< (@extschema@.flakeid, pg_catalog.int8),
+    OPERATOR 2 @extschema@.<= (@extschema@.flakeid, pg_catalog.int8),
+    OPERATOR 3 @extschema@.= (@extschema@.flakeid, pg_catalog.int8),
+    OPERATOR 4 @extschema@.>= (@extschema@.flakeid, pg_catalog.int8),
+    OPERATOR 5 @extschema@.> (@extschema@.flakeid, pg_catalog.int8),
+    OPERATOR 1 @extschema@.< (@extschema@.flakeid, pg_catalog.int4),
+    OPERATOR 2 @extschema@.<= (@extschema@.flakeid, pg_catalog.int4),
+    OPERATOR 3 @extschema@.= (@extschema@.flakeid, pg_catalog.int4),
+    OPERATOR 4 @extschema@.>= (@extschema@.flakeid, pg_catalog.int4),
+    OPERATOR 5 @extschema@.> (@extschema@.flakeid, pg_catalog.int4);
+
 -- flakeid_capacity() gains js_unsafe_from: the first moment at which the current layout's
 -- IDs can reach 2^53, above which a JavaScript number (JSON.parse) no longer holds them
 -- exactly; NULL only beyond PostgreSQL's calendar. A result's columns cannot change in

@@ -171,6 +171,12 @@ ALTER TABLE keyed DROP CONSTRAINT keyed_pkey;
 SELECT * FROM pg_temp.key_indexes();
 EXPLAIN (COSTS OFF) EXECUTE by_bigint(922337203685477580);
 EXECUTE by_bigint(922337203685477580);
+-- ... and BRIN (minmax).
+CREATE INDEX keyed_brin ON keyed USING brin (id);
+DROP INDEX keyed_hash;
+SELECT * FROM pg_temp.key_indexes();
+EXPLAIN (COSTS OFF) EXECUTE by_bigint(922337203685477580);
+EXECUTE by_bigint(922337203685477580);
 RESET enable_seqscan;
 
 -- A table partitioned by day on a flakeid key, with flakeid_min_id() bounds: a range of
