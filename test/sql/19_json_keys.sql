@@ -3,7 +3,8 @@
 --      reach 2^53 (JavaScript's Number.MAX_SAFE_INTEGER is 2^53 - 1), against values worked
 --      out by hand, and the js_safe preset;
 --   2. the flakeid type: bigint's storage and text, a JSON string where bigint is a JSON
---      number, bigint's operators and operator classes (index scans, partition pruning).
+--      number, comparison operators and operator classes of its own over bigint's
+--      functions (index scans, partition pruning; no decoy can shadow them: test/t/080).
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 
@@ -98,7 +99,8 @@ SELECT to_json(ARRAY[id]) FROM keyed WHERE id = 922337203685477580;
 SELECT id + 1 AS next, pg_typeof(id + 1), to_json(id + 1) FROM keyed
 WHERE id = 922337203685477580;
 
--- Comparisons and literals: every form resolves to bigint's operators, none is ambiguous.
+-- Comparisons and literals: every form resolves to the type's own operators (exact
+-- matches with flakeid, bigint, integer or an untyped literal), none is ambiguous.
 SELECT count(*) FROM keyed WHERE id = 922337203685477580;
 SELECT count(*) FROM keyed WHERE id = '922337203685477580';
 SELECT count(*) FROM keyed WHERE id = 922337203685477580::bigint;
@@ -139,8 +141,9 @@ SELECT 1.5::flakeid;
 -- Decoding: flakeid_decode() and friends take it as a bigint.
 SELECT d.timestamp_ms > 0 AS decodes FROM keyed k, flakeid_decode(k.id) AS d LIMIT 1;
 
--- bigint's operator classes: btree for the primary key, with index scans for keys and
--- for flakeid_min_id() ranges, however the key is written.
+-- Its own operator classes (flakeid_ops, flakeid_hash_ops, over bigint's functions):
+-- btree for the primary key, with index scans for keys, lists of keys and
+-- flakeid_min_id() ranges, however the key is written, and for a join with a bigint column.
 CREATE FUNCTION pg_temp.key_indexes(OUT index_name name, OUT opclass name, OUT method name)
 RETURNS SETOF record LANGUAGE sql AS $$
   SELECT c.relname, o.opcname, am.amname
@@ -156,9 +159,21 @@ EXPLAIN (COSTS OFF) SELECT note FROM keyed WHERE id >= flakeid_min_id(now() - in
 EXPLAIN (COSTS OFF) EXECUTE by_unknown('922337203685477580');
 EXPLAIN (COSTS OFF) EXECUTE by_bigint(922337203685477580);
 EXPLAIN (COSTS OFF) SELECT id FROM keyed ORDER BY id DESC LIMIT 1;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM keyed WHERE id IN (5, 922337203685477580);
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM keyed k JOIN plain p ON p.id = k.id;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
 -- ... and hash.
 CREATE INDEX keyed_hash ON keyed USING hash (id);
 ALTER TABLE keyed DROP CONSTRAINT keyed_pkey;
+SELECT * FROM pg_temp.key_indexes();
+EXPLAIN (COSTS OFF) EXECUTE by_bigint(922337203685477580);
+EXECUTE by_bigint(922337203685477580);
+-- ... and BRIN (minmax).
+CREATE INDEX keyed_brin ON keyed USING brin (id);
+DROP INDEX keyed_hash;
 SELECT * FROM pg_temp.key_indexes();
 EXPLAIN (COSTS OFF) EXECUTE by_bigint(922337203685477580);
 EXECUTE by_bigint(922337203685477580);

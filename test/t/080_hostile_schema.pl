@@ -14,6 +14,8 @@
 #      the guard's statements, run as the bootstrap superuser, must not call them.
 # Each runs on a fresh install and on one updated from 1.3 after the decoys were planted
 # (the update script runs under the hostile schema).
+# And the red team's attack on the flakeid type (issue 24): operators on the type that
+# dbo makes in public, ahead of which the extension's own exact matches must win.
 #
 # Every decoy calls dbo_log.ran(what), which warns "DECOY RAN as <role>: <what>", logs a
 # row and tries ALTER ROLE dbo SUPERUSER: run by a superuser, that succeeds.
@@ -589,6 +591,73 @@ for my $sql (readme_sql_texts())
 }
 is(join("\n", @untyped), '',
 	'the README and docs/*.md give every literal of a flakeid call a type');
+
+# ---- the red team's attack on the flakeid type (issue 24) --------------------------------
+# The flakeid type once borrowed bigint's operators through its implicit cast, so that an
+# operator dbo made on the type in a schema it may create in (public, which it owns) was
+# an exact match and beat pg_catalog's: a superuser's plain WHERE id = 5 ran it. The
+# extension lives in a schema of the superuser's, "keys", ahead of public on the path; its
+# own operators are exact matches there. dbo plants =(flakeid, integer),
+# =(flakeid, bigint) and <(flakeid, integer) in public; the superuser filters, joins with
+# a bigint column and sorts with unqualified operators. (A schema ahead of the
+# extension's would win with any operator or function of any extension: docs/security.md.)
+$node->safe_psql('postgres', 'CREATE DATABASE redteam OWNER dbo');
+$node->safe_psql(
+	'redteam', q{
+	CREATE SCHEMA keys;
+	GRANT USAGE ON SCHEMA keys TO PUBLIC;
+	CREATE EXTENSION flakeid SCHEMA keys;
+	ALTER DATABASE redteam SET search_path = keys, public;
+	CREATE TABLE public.t (id keys.flakeid PRIMARY KEY, note text);
+	INSERT INTO public.t SELECT g, 'n' || g FROM pg_catalog.generate_series(1, 10) AS g;
+	CREATE TABLE public.b (id bigint);
+	INSERT INTO public.b SELECT g FROM pg_catalog.generate_series(4, 6) AS g;
+});
+my ($rt_ret, $rt_out, $rt_err) = run_as(
+	'redteam', $log_sql . q{
+	CREATE FUNCTION public.grab_eq_int(l keys.flakeid, r integer) RETURNS boolean
+	LANGUAGE plpgsql AS $$ BEGIN
+	  PERFORM dbo_log.ran('=(flakeid, integer)');
+	  RETURN l::bigint OPERATOR(pg_catalog.=) r; END $$;
+	CREATE FUNCTION public.grab_eq_big(l keys.flakeid, r bigint) RETURNS boolean
+	LANGUAGE plpgsql AS $$ BEGIN
+	  PERFORM dbo_log.ran('=(flakeid, bigint)');
+	  RETURN l::bigint OPERATOR(pg_catalog.=) r; END $$;
+	CREATE FUNCTION public.grab_lt_int(l keys.flakeid, r integer) RETURNS boolean
+	LANGUAGE plpgsql AS $$ BEGIN
+	  PERFORM dbo_log.ran('<(flakeid, integer)');
+	  RETURN l::bigint OPERATOR(pg_catalog.<) r; END $$;
+	CREATE OPERATOR public.= (LEFTARG = keys.flakeid, RIGHTARG = integer,
+	                          FUNCTION = public.grab_eq_int);
+	CREATE OPERATOR public.= (LEFTARG = keys.flakeid, RIGHTARG = bigint,
+	                          FUNCTION = public.grab_eq_big);
+	CREATE OPERATOR public.< (LEFTARG = keys.flakeid, RIGHTARG = integer,
+	                          FUNCTION = public.grab_lt_int);
+}, 'dbo');
+is($rt_ret, 0, 'redteam: dbo plants =(flakeid, integer), =(flakeid, bigint), <(flakeid, integer) in public')
+  or diag($rt_err);
+for my $case (
+	[ 'WHERE id = 5', 'SELECT note FROM t WHERE id = 5', 'n5' ],
+	[ 'WHERE id = 5::bigint', 'SELECT note FROM t WHERE id = 5::bigint', 'n5' ],
+	[ 'WHERE id < 3', 'SELECT string_agg(note, \',\' ORDER BY id) FROM t WHERE id < 3', 'n1,n2' ],
+	[ 'a join with a bigint column',
+	  'SELECT string_agg(t.note, \',\' ORDER BY t.id) FROM t JOIN b ON t.id = b.id', 'n4,n5,n6' ],
+	[ 'a join with a bigint column, commuted',
+	  'SELECT count(*) FROM b JOIN t ON b.id = t.id', '3' ],
+	[ 'an IN list', 'SELECT count(*) FROM t WHERE id IN (5, 7::bigint)', '2' ])
+{
+	my ($what, $sql, $want) = @$case;
+	my ($ret, $out, $err) = run_as('redteam', $sql);
+	is(decoys_in($err), '', "redteam: $what: no decoy runs");
+	is($out, $want, "redteam: $what: the right rows");
+}
+is(dbo_is_superuser(), 'f', 'redteam: dbo is no superuser');
+# Planted with the extension's own signatures in the extension's schema, they are refused.
+($rt_ret, $rt_out, $rt_err) = run_as(
+	'redteam', q{CREATE OPERATOR keys.= (LEFTARG = keys.flakeid, RIGHTARG = integer,
+	                                     FUNCTION = public.grab_eq_int)}, 'dbo');
+like($rt_err, qr/ERROR:  permission denied for schema keys/,
+	'redteam: dbo cannot plant in the extension\'s schema');
 
 $node->stop;
 done_testing();
