@@ -21,6 +21,24 @@ crashes() {
   return $found
 }
 
+# Prints, last, one line for each test that failed in the run in directory $1 (each pg_regress
+# file, each TAP file with its first failed assertions), so that the end of a CI log, which
+# may be all that is kept of it, names them.
+failures() {
+  local log
+  echo "==== failed tests"
+  if [ -f "$1/regression.diffs" ]; then
+    grep -oE '^diff .*/expected/[^ ]+\.out' "$1/regression.diffs" |
+      sed -E 's|.*/expected/(.*)\.out|FAILED pg_regress \1|' | sort -u
+  fi
+  for log in "$1"/tmp_check/log/regress_log_*; do
+    [ -f "$log" ] || continue
+    grep -qE '^not ok|^# Looks like your test (exited|died)' "$log" || continue
+    grep -E '^not ok|^# Looks like your test (exited|died)' "$log" | head -n 3 |
+      sed "s|^|FAILED ${log##*/regress_log_}: |"
+  done
+}
+
 if [ "$(id -u)" -ne 0 ]; then
   cd "$src" || exit 1
   "$@"
@@ -42,6 +60,7 @@ if [ $status -ne 0 ]; then
     [ -f "$log" ] && { echo "==== $log (tail)"; tail -n 60 "$log"; }
   done
   echo "(test tree kept in $work)"
+  failures "$work"
 else
   rm -rf "$work"
 fi

@@ -7,6 +7,10 @@
 #   debian-root.sh --clean RELEASE COMMAND...   runs COMMAND in a throwaway copy of the bare
 #                                               root (the work tree at /flakeid), then deletes it
 #
+# bookworm (Debian 12, this machine's own release) is there for the last: `debian-root.sh
+# --clean bookworm make test` is CI's fresh machine, for a failure CI saw and this machine
+# does not (a package the machine has by chance, a file left by an earlier run).
+#
 # Two roots per release under /var/cache/flakeid: debian-RELEASE-base, debootstrap's
 # minbase and apt's lists alone (what a user's fresh machine has), and debian-RELEASE, a
 # copy of the base with what test/bin/setup-debian.sh installs there and the package
@@ -66,9 +70,9 @@ if [ "${1:-}" = --clean ]; then
 fi
 release=${1:-}
 case $release in
-  trixie | sid) shift ;;
+  bookworm | trixie | sid) shift ;;
   *)
-    echo "usage: debian-root.sh [--clean] trixie|sid [COMMAND...]" >&2
+    echo "usage: debian-root.sh [--clean] bookworm|trixie|sid [COMMAND...]" >&2
     exit 2
     ;;
 esac
