@@ -883,6 +883,31 @@ ALTER OPERATOR FAMILY @extschema@.flakeid_minmax_ops USING brin ADD
     OPERATOR 4 @extschema@.>= (@extschema@.flakeid, pg_catalog.int4),
     OPERATOR 5 @extschema@.> (@extschema@.flakeid, pg_catalog.int4);
 
+-- max() and min() of flakeid keys, as flakeid (issue 24): the largest key of a table
+-- written into JSON stays a string, as the keys themselves do, and max(id) on a flakeid
+-- column is an exact match that no role creating in a later schema on the search_path
+-- can shadow (through the cast it was bigint's max, no exact match). PostgreSQL's own
+-- int8larger and int8smaller, declared on flakeid; the sort operators let the planner
+-- read max(id) and min(id) from the key's index, as it does for bigint.
+CREATE FUNCTION @extschema@.flakeid_larger(@extschema@.flakeid, @extschema@.flakeid)
+RETURNS @extschema@.flakeid
+AS 'int8larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.flakeid_smaller(@extschema@.flakeid, @extschema@.flakeid)
+RETURNS @extschema@.flakeid
+AS 'int8smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE @extschema@.max(@extschema@.flakeid) (
+    SFUNC = @extschema@.flakeid_larger,
+    STYPE = @extschema@.flakeid,
+    COMBINEFUNC = @extschema@.flakeid_larger,
+    SORTOP = OPERATOR(@extschema@.>),
+    PARALLEL = SAFE);
+CREATE AGGREGATE @extschema@.min(@extschema@.flakeid) (
+    SFUNC = @extschema@.flakeid_smaller,
+    STYPE = @extschema@.flakeid,
+    COMBINEFUNC = @extschema@.flakeid_smaller,
+    SORTOP = OPERATOR(@extschema@.<),
+    PARALLEL = SAFE);
+
 -- flakeid_capacity() gains js_unsafe_from: the first moment at which the current layout's
 -- IDs can reach 2^53, above which a JavaScript number (JSON.parse) no longer holds them
 -- exactly; NULL only beyond PostgreSQL's calendar. A result's columns cannot change in

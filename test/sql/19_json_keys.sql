@@ -129,7 +129,45 @@ SELECT coalesce(id, 0) FROM keyed LIMIT 1;
 SELECT bool_and(a.id < b.id) AS ordered
 FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM keyed) a
 JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM keyed) b ON b.n = a.n + 1;
-SELECT max(id) = 922337203685477580 AS max_is_largest, pg_typeof(max(id)) FROM keyed;
+-- max() and min() are the type's own: a flakeid (a string in JSON), read from the key's
+-- index, combined from partial aggregates in parallel; a bigint column keeps pg_catalog's.
+SELECT max(id) = 922337203685477580 AS max_is_largest, pg_typeof(max(id)),
+       min(id) = (SELECT id FROM keyed ORDER BY id LIMIT 1) AS min_is_smallest,
+       pg_typeof(min(id))
+FROM keyed;
+SELECT json_build_object('max', max(id)) AS flakeid_max,
+       (SELECT json_build_object('max', max(id)) FROM plain) AS bigint_max
+FROM keyed;
+-- (The scan line of each plan alone: 17 prints its InitPlan otherwise than 15.)
+CREATE FUNCTION pg_temp.scan_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+    IF line ~ 'Scan' THEN RETURN NEXT btrim(line, ' ->'); END IF;
+  END LOOP;
+END $$;
+SELECT pg_temp.scan_of('SELECT max(id) FROM keyed') AS max_reads,
+       pg_temp.scan_of('SELECT min(id) FROM keyed') AS min_reads;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 1;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
+SET enable_bitmapscan = off;
+EXPLAIN (COSTS OFF) SELECT max(id), min(id) FROM keyed;
+SELECT max(id) = 922337203685477580 AS max_is_largest,
+       min(id) = (SELECT id FROM plain ORDER BY id LIMIT 1) AS min_is_smallest
+FROM keyed;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET enable_indexscan;
+RESET enable_indexonlyscan;
+RESET enable_bitmapscan;
+SELECT pg_typeof(max(id)) AS bigint_column, pg_typeof(max(id::integer)) AS integer
+FROM plain WHERE id < 1000;
 SELECT count(DISTINCT id) AS distinct_keys, count(*) AS keys FROM keyed;
 -- Explicit casts and bad input: bigint's rules and messages.
 SELECT '42'::flakeid AS from_text, 42::flakeid AS from_integer,
