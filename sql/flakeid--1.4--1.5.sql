@@ -519,11 +519,14 @@ COMMENT ON TYPE @extschema@.flakeid IS
 -- arithmetic apply); from bigint on assignment (INSERT, UPDATE, DEFAULT) or explicitly.
 CREATE CAST (@extschema@.flakeid AS pg_catalog.int8) WITHOUT FUNCTION AS IMPLICIT;
 CREATE CAST (pg_catalog.int8 AS @extschema@.flakeid) WITHOUT FUNCTION AS ASSIGNMENT;
--- An integer literal is an integer: INSERT ... VALUES (5) stores it through int8(integer).
+-- An integer becomes a flakeid implicitly, as it becomes a bigint: INSERT ... VALUES (5),
+-- COALESCE(max(id), 0), GREATEST(id, 5) and id IN (1, 2, 3) (one flakeid array, which the
+-- key's index takes) work as on a bigint key. (PostgreSQL has an exact int4 match for
+-- everything it does with integers alone, so no integer expression changes meaning.)
 CREATE FUNCTION @extschema@.flakeid(integer) RETURNS @extschema@.flakeid
 AS 'int48' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (pg_catalog.int4 AS @extschema@.flakeid)
-    WITH FUNCTION @extschema@.flakeid(integer) AS ASSIGNMENT;
+    WITH FUNCTION @extschema@.flakeid(integer) AS IMPLICIT;
 
 -- The type's own comparison operators (issue 24, red team). Borrowed through the implicit
 -- cast, bigint's operators were no exact match for a flakeid argument, so an exact match

@@ -120,11 +120,20 @@ EXECUTE by_flakeid('922337203685477580');
 -- numeric is not taken silently: bigint = numeric compares as numeric, a key must not.
 SELECT count(*) FROM keyed WHERE id = 5.0;
 PREPARE by_numeric(numeric) AS SELECT note FROM keyed WHERE id = $1;
--- Mixed with bigint in UNION and COALESCE, the result is bigint; an integer needs a cast.
+-- Mixed with bigint in UNION and COALESCE, the result is bigint. An integer becomes a
+-- flakeid implicitly (as it becomes a bigint): COALESCE(max(id), 0), GREATEST, ARRAY and
+-- a list of small numbers give a flakeid, and the list is one array the key's index takes.
 SELECT pg_typeof(x) FROM (SELECT id FROM keyed WHERE id = 922337203685477580
                           UNION SELECT 1::bigint) AS u(x) LIMIT 1;
 SELECT pg_typeof(coalesce(id, 0::bigint)) FROM keyed LIMIT 1;
-SELECT coalesce(id, 0) FROM keyed LIMIT 1;
+SELECT pg_typeof(coalesce(id, 0)) AS coalesce_0, pg_typeof(greatest(id, 5)) AS greatest_5,
+       pg_typeof(ARRAY[id, 5]) AS array_5
+FROM keyed LIMIT 1;
+SELECT pg_typeof(coalesce(max(id), 0)) AS coalesce_max, coalesce(max(id), 0) > 0 AS found
+FROM keyed;
+SELECT coalesce(max(id), 0) AS empty_max FROM keyed WHERE note = 'no such note';
+SELECT pg_typeof(x) FROM (SELECT id FROM keyed WHERE id = 922337203685477580
+                          UNION SELECT 1) AS u(x) LIMIT 1;
 -- Order, min and max.
 SELECT bool_and(a.id < b.id) AS ordered
 FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM keyed) a
@@ -198,6 +207,7 @@ EXPLAIN (COSTS OFF) EXECUTE by_unknown('922337203685477580');
 EXPLAIN (COSTS OFF) EXECUTE by_bigint(922337203685477580);
 EXPLAIN (COSTS OFF) SELECT id FROM keyed ORDER BY id DESC LIMIT 1;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM keyed WHERE id IN (5, 922337203685477580);
+EXPLAIN (COSTS OFF) SELECT count(*) FROM keyed WHERE id IN (5, 6, 7);
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM keyed k JOIN plain p ON p.id = k.id;
