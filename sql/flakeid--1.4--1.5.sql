@@ -490,8 +490,9 @@ $adopt$;
 -- arithmetic take it as a bigint. Its comparisons are its own operators (below), exact
 -- matches that no role creating in a later schema on the search_path can shadow, and
 -- indexes, primary keys, partition keys, sorting and hashing take its own operator classes
--- (btree flakeid_ops, hash flakeid_hash_ops) over bigint's functions. A bigint or an integer
--- is stored into a flakeid column by an assignment cast: DEFAULT flakeid_next() works.
+-- (btree flakeid_ops, hash flakeid_hash_ops) over bigint's functions. A bigint is stored
+-- into a flakeid column by an assignment cast (DEFAULT flakeid_next() works), an integer
+-- implicitly.
 -- Its category is numeric (not preferred), so that UNION and COALESCE of a flakeid and a
 -- bigint resolve to bigint as they do for integer and bigint.
 CREATE TYPE @extschema@.flakeid;
