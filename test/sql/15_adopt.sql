@@ -204,6 +204,7 @@ SELECT pg_temp.key_state('typed_big') = :'before' AS unchanged;
 CREATE SCHEMA regress_decoy;
 CREATE DOMAIN regress_decoy.flakeid AS bigint;
 CREATE SCHEMA regress_decoy_type;
+SET client_min_messages = warning;  -- the notices of a shell type (their form varies)
 CREATE TYPE regress_decoy_type.flakeid;
 CREATE FUNCTION regress_decoy_type.flakeid_in(cstring) RETURNS regress_decoy_type.flakeid
   AS 'int8in' LANGUAGE internal IMMUTABLE STRICT;
@@ -211,6 +212,7 @@ CREATE FUNCTION regress_decoy_type.flakeid_out(regress_decoy_type.flakeid) RETUR
   AS 'int8out' LANGUAGE internal IMMUTABLE STRICT;
 CREATE TYPE regress_decoy_type.flakeid (INPUT = regress_decoy_type.flakeid_in,
   OUTPUT = regress_decoy_type.flakeid_out, LIKE = pg_catalog.int8);
+RESET client_min_messages;
 CREATE DOMAIN flakeid_key AS flakeid;
 CREATE TABLE decoy_domain (id regress_decoy.flakeid PRIMARY KEY);
 CREATE TABLE decoy_type (id regress_decoy_type.flakeid);
