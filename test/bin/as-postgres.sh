@@ -25,7 +25,7 @@ crashes() {
 # file, each TAP file with its first failed assertions), so that the end of a CI log, which
 # may be all that is kept of it, names them.
 failures() {
-  local log
+  local log failed='^(\[[^]]*\]\([^)]*\) )?(not ok|# Looks like your test (exited|died))'
   echo "==== failed tests"
   if [ -f "$1/regression.diffs" ]; then
     grep -oE '^diff .*/expected/[^ ]+\.out' "$1/regression.diffs" |
@@ -33,8 +33,9 @@ failures() {
   fi
   for log in "$1"/tmp_check/log/regress_log_*; do
     [ -f "$log" ] || continue
-    grep -qE '^not ok|^# Looks like your test (exited|died)' "$log" || continue
-    grep -E '^not ok|^# Looks like your test (exited|died)' "$log" | head -n 3 |
+    # (A TAP log's lines may begin with the time: "[16:41:09.772](0.002s) not ok 5 ...".)
+    grep -qE "$failed" "$log" || continue
+    grep -E "$failed" "$log" | head -n 3 | sed -E 's/^\[[^]]*\]\([^)]*\) //' |
       sed "s|^|FAILED ${log##*/regress_log_}: |"
   done
 }

@@ -55,9 +55,19 @@ if [ "${1:-}" = --inside ]; then
     mkdir -p "$PG_TEST_PORT_DIR" "$dir$PG_TEST_PORT_DIR"
     mount --bind "$PG_TEST_PORT_DIR" "$dir$PG_TEST_PORT_DIR" && mounts+=("$dir$PG_TEST_PORT_DIR")
   fi
+  # The certificates the machine's own npm trusts (a registry reached through a proxy of
+  # the machine's network), for npm in the root.
+  extra_ca=()
+  if [ -f "${NODE_EXTRA_CA_CERTS:-}" ]; then
+    touch "$dir/etc/flakeid-machine-ca.crt"
+    mount --bind "$NODE_EXTRA_CA_CERTS" "$dir/etc/flakeid-machine-ca.crt" &&
+      mounts+=("$dir/etc/flakeid-machine-ca.crt") &&
+      extra_ca=(NODE_EXTRA_CA_CERTS=/etc/flakeid-machine-ca.crt)
+  fi
   status=0
   chroot "$dir" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" PG_TEST_PORT_DIR="${PG_TEST_PORT_DIR:-}" \
+    "${extra_ca[@]}" \
     FLAKEID_IN_ROOT="$(basename "$dir")" \
     /bin/sh -c 'cd /flakeid && exec "$@"' sh "$@" || status=$?
   exit $status

@@ -703,8 +703,10 @@ is(join("\n", @untyped), '',
 # an exact match and beat pg_catalog's: a superuser's plain WHERE id = 5 ran it. The
 # extension lives in a schema of the superuser's, "keys", ahead of public on the path; its
 # own operators are exact matches there. dbo plants =(flakeid, integer),
-# =(flakeid, bigint) and <(flakeid, integer) in public; the superuser filters, joins with
-# a bigint column and sorts with unqualified operators. (A schema ahead of the
+# =(flakeid, bigint), <(flakeid, integer), max(flakeid) and min(flakeid) in public; the
+# superuser filters, joins with a bigint column, sorts and takes max() and min() with
+# unqualified operators and aggregates (max(id) once ran pg_catalog's max(bigint) through
+# the cast, and dbo's exact match won). (A schema ahead of the
 # extension's would win with any operator or function of any extension: docs/security.md.)
 $node->safe_psql('postgres', 'CREATE DATABASE redteam OWNER dbo');
 $node->safe_psql(
@@ -738,8 +740,18 @@ my ($rt_ret, $rt_out, $rt_err) = run_as(
 	                          FUNCTION = public.grab_eq_big);
 	CREATE OPERATOR public.< (LEFTARG = keys.flakeid, RIGHTARG = integer,
 	                          FUNCTION = public.grab_lt_int);
+	CREATE FUNCTION public.grab_max_step(s keys.flakeid, v keys.flakeid) RETURNS keys.flakeid
+	LANGUAGE plpgsql AS $$ BEGIN
+	  PERFORM dbo_log.ran('max(flakeid)');
+	  RETURN pg_catalog.greatest(s::bigint, v::bigint)::keys.flakeid; END $$;
+	CREATE AGGREGATE public.max(keys.flakeid) (SFUNC = public.grab_max_step,
+	                                           STYPE = keys.flakeid);
+	CREATE AGGREGATE public.min(keys.flakeid) (SFUNC = public.grab_max_step,
+	                                           STYPE = keys.flakeid);
 }, 'dbo');
-is($rt_ret, 0, 'redteam: dbo plants =(flakeid, integer), =(flakeid, bigint), <(flakeid, integer) in public')
+is($rt_ret, 0,
+	'redteam: dbo plants =(flakeid, integer), =(flakeid, bigint), <(flakeid, integer), max(flakeid), min(flakeid) in public'
+)
   or diag($rt_err);
 for my $case (
 	[ 'WHERE id = 5', 'SELECT note FROM t WHERE id = 5', 'n5' ],
@@ -749,7 +761,9 @@ for my $case (
 	  'SELECT string_agg(t.note, \',\' ORDER BY t.id) FROM t JOIN b ON t.id = b.id', 'n4,n5,n6' ],
 	[ 'a join with a bigint column, commuted',
 	  'SELECT count(*) FROM b JOIN t ON b.id = t.id', '3' ],
-	[ 'an IN list', 'SELECT count(*) FROM t WHERE id IN (5, 7::bigint)', '2' ])
+	[ 'an IN list', 'SELECT count(*) FROM t WHERE id IN (5, 7::bigint)', '2' ],
+	[ 'max(id) and min(id)', 'SELECT max(id) || \',\' || min(id) FROM t', '10,1' ],
+	[ 'max(id), not read from the index', 'SELECT max(id) FROM t WHERE note <> \'\'', '10' ])
 {
 	my ($what, $sql, $want) = @$case;
 	my ($ret, $out, $err) = run_as('redteam', $sql);

@@ -163,6 +163,35 @@ like($recipe, qr/shared_preload_libraries: flakeid/, 'the recipe preloads flakei
 my $clock_file = "$base/faketime.rc";
 write_file($clock_file, "+0\n");
 
+# The clock fault is the faked member's PostgreSQL's, not its Patroni's: a bin_dir of the
+# member's own, where postgres is a script that starts the real one under libfaketime and
+# every other program is PostgreSQL's own. (With Patroni itself under libfaketime 0.9.10, a
+# Python Event.wait(timeout) in its main loop, a pthread_cond_timedwait on the faked
+# monotonic clock, once never timed out: a new leader's Patroni then ran its loop only when
+# its leader key expired, every 30 s, never said its checkpoint after promotion was done,
+# and the old leader waited for that to rewind until the test gave up, in CI.)
+sub faked_bin_dir
+{
+	my ($m) = @_;
+	my $dir = "$m->{dir}/bin";
+	make_path($dir);
+	opendir my $dh, $bindir or die "$bindir: $!";
+	for my $program (grep { !/^\./ && $_ ne 'postgres' } readdir $dh)
+	{
+		symlink("$bindir/$program", "$dir/$program") or die "$dir/$program: $!";
+	}
+	closedir $dh;
+	# FAKETIME_NO_CACHE: a change of the offset file is seen at once. The monotonic clock
+	# is faked too; stat() is not.
+	write_file("$dir/postgres", <<"EOF");
+#!/bin/sh
+LD_PRELOAD=$libfaketime FAKETIME_TIMESTAMP_FILE=$clock_file FAKETIME_NO_CACHE=1 NO_FAKE_STAT=1 \\
+  exec $bindir/postgres "\$@"
+EOF
+	chmod 0755, "$dir/postgres" or die "$dir/postgres: $!";
+	return $dir;
+}
+
 for my $n (1 .. 3)
 {
 	my $name = "pg$n";
@@ -178,6 +207,7 @@ for my $n (1 .. 3)
 		# pg2 and pg3 run behind pg1: whichever Patroni promotes is behind the old leader.
 		faked => $n > 1,
 	};
+	$m->{bin} = $m->{faked} ? faked_bin_dir($m) : $bindir;
 	write_file("$dir/patroni.yml", <<"EOF" . $dcs);
 scope: $scope
 name: $name
@@ -190,7 +220,7 @@ postgresql:
   listen: 127.0.0.1:$m->{pg}
   connect_address: 127.0.0.1:$m->{pg}
   data_dir: $m->{data}
-  bin_dir: $bindir
+  bin_dir: $m->{bin}
   pgpass: $dir/pgpass
   authentication:
     superuser: {username: postgres}
@@ -216,22 +246,12 @@ postgresql:
 EOF
 }
 
-# Starts a member's Patroni; a faked member's servers run under libfaketime, which they
-# inherit from its environment.
+# Starts a member's Patroni (a faked member's servers start under libfaketime from its
+# bin_dir).
 sub start_patroni
 {
 	my ($m) = @_;
 	my %env = (PATRONICTL_CONFIG_FILE => "$m->{dir}/patroni.yml");
-	%env = (
-		%env,
-		LD_PRELOAD => $libfaketime,
-		FAKETIME_TIMESTAMP_FILE => $clock_file,
-		FAKETIME_NO_CACHE => 1,
-		# The monotonic clock too: with it left alone (or with FAKETIME_ONLY_CMDS),
-		# libfaketime 0.9.10 makes Python's time.sleep() fail with EINVAL, and Patroni dies.
-		# The offset changes only between rounds, while these members are replicas.
-		NO_FAKE_STAT => 1)
-	  if $m->{faked};
 	spawn("patroni $m->{name}", "$m->{dir}/patroni.log", \%env, 'patroni',
 		"$m->{dir}/patroni.yml");
 	return;
