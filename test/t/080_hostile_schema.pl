@@ -258,11 +258,12 @@ CREATE DOMAIN $s.flakeid AS bigint CHECK (dbo_log.ran('$s.flakeid (a domain)'));
 };
 }
 
-# Operators and max() on the extension's flakeid type (in schema $ext) in schema $s: what a
-# query over a flakeid key that named them unqualified would run under dbo's search path.
+# Operators on the extension's flakeid type (in schema $ext) in schema $s, and max() with
+# $max: what a query over a flakeid key that named them unqualified would run under dbo's
+# search path.
 sub flakeid_type_decoys
 {
-	my ($s, $ext) = @_;
+	my ($s, $ext, $max) = @_;
 	my $t = "$ext.flakeid";
 	my $sql = '';
 	my $i = 0;
@@ -280,6 +281,7 @@ BEGIN
 END \$\$;
 CREATE OPERATOR $s.$op (LEFTARG = $l, RIGHTARG = $r, FUNCTION = $s.decoy_key_op_$i);};
 	}
+	return $sql if !$max;
 	return $sql . qq{
 CREATE FUNCTION $s.decoy_key_max_step($t, $t) RETURNS $t
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
@@ -510,13 +512,14 @@ for my $db (sort keys %from)
 	$node->safe_psql($db, 'REVOKE INSERT ON public_old.flakeid_guard_binding FROM dbo');
 	$node->safe_psql('postgres', 'ALTER ROLE dbo NOSUPERUSER');
 
-	# Keys of the flakeid type (issue 24). dbo plants =, <>, < and max() on the type in
-	# dbo_first (first on the path) and in public, and keys a table of its own by its domain
+	# Keys of the flakeid type (issue 24). dbo plants =, <> and < on the type in dbo_first
+	# (first on the path) and in public, max() in dbo_first (public has its twin of the
+	# extension's max(flakeid) already), and keys a table of its own by its domain
 	# public.flakeid (the domain's CHECK runs for dbo's own insert: not counted).
 	($ret, $out, $err) = run_as(
 		$db,
-		flakeid_type_decoys('dbo_first', 'public_old')
-		  . flakeid_type_decoys('public', 'public_old') . q{
+		flakeid_type_decoys('dbo_first', 'public_old', 1)
+		  . flakeid_type_decoys('public', 'public_old', 0) . q{
 		CREATE TABLE dbo_first.decoy_keyed (id public.flakeid PRIMARY KEY);
 		INSERT INTO dbo_first.decoy_keyed VALUES (pg_catalog.int8 '7');},
 		'dbo');
