@@ -4,7 +4,8 @@
 -- ==== issue 22: flakeid_adopt_checked() plans, checks, then applies =======================
 -- The same checks, changes, errors and result as 1.4's, restructured: a record per member
 -- and per old sequence (jsonb objects) instead of six parallel arrays, and codes, not the
--- result's words, for the control flow. Its final form is in sql/flakeid/50_adopt.sql.
+-- result's words, for the control flow; and a key of the flakeid type is taken (issue 24's
+-- section below). Its final form is in sql/flakeid/50_adopt.sql.
 CREATE OR REPLACE FUNCTION @extschema@.flakeid_adopt_checked(
     tbl regclass,
     key_column name,
@@ -34,7 +35,17 @@ AS $adopt$
 DECLARE
   -- How pg_get_expr prints the default every adopted column ends with, here: its schema's
   -- name now, quoted (pg_catalog alone is on the search path, so the name is qualified).
+  -- On a flakeid column the same: the assignment cast from bigint is binary (a RelabelType
+  -- that pg_get_expr does not print), and names no function.
   next_expr constant text := next_fn::regproc::text || '()';
+  -- The extension's own flakeid type, the other type a key may have besides bigint: found
+  -- as its member (pg_depend), never by name, so that a type or domain named flakeid in
+  -- another schema is not taken for it; NULL if it has none.
+  flakeid_type constant oid := (
+    SELECT t.oid FROM pg_depend dep JOIN pg_type t ON t.oid = dep.objid
+     WHERE dep.classid = 'pg_type'::regclass AND dep.refclassid = 'pg_extension'::regclass
+       AND dep.deptype = 'e' AND t.typname = 'flakeid' AND t.typtype = 'b'
+       AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid'));
   -- The plan: a record per member (tbl first, then its partitions and children, parents
   -- first) and per old sequence (in the order the members name them), as jsonb objects
   -- read back with jsonb_to_recordset(). A member's kind and a sequence's fate are codes:
@@ -203,11 +214,13 @@ BEGIN
         USING ERRCODE = 'undefined_column',
               HINT = 'key_column is the column''s name as stored, capitals included: ''OrderId'', not ''"OrderId"''.';
     END IF;
-    IF m.atttypid <> 'int8'::regtype THEN
-      RAISE EXCEPTION 'key column "%" of table % is %, not bigint', key_column, m.relid::regclass,
+    -- IS DISTINCT FROM: with no flakeid type found, a column of another type is refused.
+    IF m.atttypid <> 'int8'::regtype AND m.atttypid IS DISTINCT FROM flakeid_type THEN
+      RAISE EXCEPTION 'key column "%" of table % is %, not bigint or flakeid', key_column, m.relid::regclass,
                       format_type(m.atttypid, NULL)
         USING ERRCODE = 'datatype_mismatch',
-              DETAIL = 'A flakeid key needs all 64 bits of a bigint.',
+              DETAIL = format('A flakeid key needs all 64 bits of a bigint: a column of type bigint or %s (the extension''s flakeid type) holds them.',
+                              format_type(flakeid_type, NULL)),
               HINT = format('Convert the column first (from integer, this rewrites the table): ALTER TABLE %s ALTER COLUMN %I TYPE bigint;',
                             m.relid::regclass, key_column);
     END IF;
@@ -977,4 +990,81 @@ BEGIN ATOMIC
               FROM @extschema@.flakeid_capacity() AS c),
            '@extschema@.flakeid_guard_trigger()'::pg_catalog.regprocedure);
 END;
+
+-- flakeid_adopt() and flakeid_guard() take a key of the flakeid type as one of bigint (the
+-- extension's own type, found as its member; flakeid_adopt_checked() is in issue 22's
+-- section above, in its final form).
+CREATE OR REPLACE FUNCTION @extschema@.flakeid_guard_checked(
+    tbl regclass, key_column name, node_bits integer, trigger_fn regprocedure)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    key_type regtype;
+    flakeid_type regtype;
+BEGIN
+    IF NOT EXISTS (
+         SELECT FROM pg_depend dep JOIN pg_proc p ON p.oid = dep.objid
+          WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = trigger_fn
+            AND dep.refclassid = 'pg_extension'::regclass AND dep.deptype = 'e'
+            AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid')
+            AND p.proname = 'flakeid_guard_trigger' AND p.pronargs = 0) THEN
+        RAISE EXCEPTION 'flakeid_guard_checked() installs flakeid_guard_trigger() only, not %',
+                trigger_fn
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Call flakeid_guard(), which passes it.';
+    END IF;
+    SELECT a.atttypid::regtype INTO key_type FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attname = key_column AND a.attnum > 0
+      AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'flakeid_guard: table % has no column %', tbl,
+                format('"%s"', replace(key_column, '"', '""'))
+            USING ERRCODE = 'undefined_column',
+                  HINT = 'Name the column that holds the flakeid keys: '
+                         'SELECT flakeid_guard(regclass ''table'', name ''key_column'').';
+    END IF;
+    -- bigint, or the extension's own flakeid type: its member (pg_depend), not a type or
+    -- domain of that name in another schema. IS DISTINCT FROM: with no flakeid type found,
+    -- any other type is refused.
+    SELECT t.oid INTO flakeid_type FROM pg_depend dep JOIN pg_type t ON t.oid = dep.objid
+     WHERE dep.classid = 'pg_type'::regclass AND dep.refclassid = 'pg_extension'::regclass
+       AND dep.deptype = 'e' AND t.typname = 'flakeid' AND t.typtype = 'b'
+       AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid');
+    IF key_type <> 'bigint'::regtype AND key_type IS DISTINCT FROM flakeid_type THEN
+        RAISE EXCEPTION 'flakeid_guard: column % of table % is %, not bigint or flakeid',
+                format('"%s"', replace(key_column, '"', '""')), tbl, key_type
+            USING ERRCODE = 'datatype_mismatch',
+                  DETAIL = format('The guard reads keys of type bigint or %s (the extension''s '
+                                  'flakeid type), and nothing else.', flakeid_type),
+                  HINT = 'Name the column that holds the flakeid keys: '
+                         'SELECT flakeid_guard(regclass ''table'', name ''key_column'').';
+    END IF;
+    IF node_bits = 0 THEN
+        RAISE EXCEPTION 'flakeid_guard: the layout of this database has no node bits, so the '
+                        'guard cannot tell servers apart'
+            USING ERRCODE = 'FL013',
+                  DETAIL = format('flakeid.layout is %s here.',
+                                  current_setting('flakeid.layout')),
+                  HINT = 'Set the layout the publishers make IDs with first: ALTER DATABASE '
+                         '... SET flakeid.layout = ''...''.';
+    END IF;
+    -- regproc prints the function's schema as it is named now, quoted; the check below
+    -- finds out if the name led elsewhere.
+    EXECUTE format(
+        'CREATE OR REPLACE TRIGGER flakeid_guard BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION %s(%L)',
+        tbl, trigger_fn::regproc, key_column);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER flakeid_guard', tbl);
+    IF NOT EXISTS (SELECT FROM pg_trigger t
+                    WHERE t.tgrelid = tbl AND t.tgname = 'flakeid_guard'
+                      AND t.tgfoid = trigger_fn AND t.tgenabled = 'A') THEN
+        RAISE EXCEPTION 'flakeid_guard: the trigger on % does not call %', tbl, trigger_fn
+            USING ERRCODE = 'internal_error',
+                  DETAIL = 'The function''s schema was renamed while the trigger was made.',
+                  HINT = 'Nothing was changed. Call flakeid_guard() again.';
+    END IF;
+END
+$$;
 -- ==== end of issue 24's section ==========================================================

@@ -19,15 +19,16 @@
 --     current name, quoted) and checked by OID afterwards, in pg_depend and pg_trigger:
 --     a schema renamed in between makes the call fail, and nothing ran.
 
--- flakeid_adopt(tbl, key_column, drop_sequence, require_unique): moves the key column of an
--- existing table, and of each of its partitions and inheritance children, from a sequence
--- default (bigserial), an identity or no default to DEFAULT flakeid_next(), in the
--- caller's transaction. It takes the ACCESS EXCLUSIVE lock ALTER TABLE takes, then checks
--- everything before it changes anything: every refusal leaves the tables as they were.
--- Returns one row per table: its key's previous default, the old sequence and what became
--- of it. Refusals: 22004 a NULL argument, 25006 read-only, 42501 not the owner, 42809 not a
--- table or a partition alone, 42703 no such column, 42804 not bigint, 42P10 not unique, 55000 another default or
--- a session layout that differs from the database's, 2BP01 a sequence other objects use,
+-- flakeid_adopt(tbl, key_column, drop_sequence, require_unique): moves the key column (bigint
+-- or the extension's flakeid type) of an existing table, and of each of its partitions and
+-- inheritance children, from a sequence default (bigserial), an identity or no default to
+-- DEFAULT flakeid_next(), in the caller's transaction. It takes the ACCESS EXCLUSIVE lock
+-- ALTER TABLE takes, then checks everything before it changes anything: every refusal
+-- leaves the tables as they were. Returns one row per table: its key's previous default,
+-- the old sequence and what became of it. Refusals: 22004 a NULL argument, 25006
+-- read-only, 42501 not the owner, 42809 not a table or a partition alone, 42703 no such
+-- column, 42804 neither bigint nor flakeid, 42P10 not unique, 55000 another default or a
+-- session layout that differs from the database's, 2BP01 a sequence other objects use,
 -- FL015 keys at or above the first flakeid key of now.
 --
 -- It is three functions: flakeid_adopt_hold() holds and reads by OID,
@@ -90,7 +91,17 @@ AS $adopt$
 DECLARE
   -- How pg_get_expr prints the default every adopted column ends with, here: its schema's
   -- name now, quoted (pg_catalog alone is on the search path, so the name is qualified).
+  -- On a flakeid column the same: the assignment cast from bigint is binary (a RelabelType
+  -- that pg_get_expr does not print), and names no function.
   next_expr constant text := next_fn::regproc::text || '()';
+  -- The extension's own flakeid type, the other type a key may have besides bigint: found
+  -- as its member (pg_depend), never by name, so that a type or domain named flakeid in
+  -- another schema is not taken for it; NULL if it has none.
+  flakeid_type constant oid := (
+    SELECT t.oid FROM pg_depend dep JOIN pg_type t ON t.oid = dep.objid
+     WHERE dep.classid = 'pg_type'::regclass AND dep.refclassid = 'pg_extension'::regclass
+       AND dep.deptype = 'e' AND t.typname = 'flakeid' AND t.typtype = 'b'
+       AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid'));
   -- The plan: a record per member (tbl first, then its partitions and children, parents
   -- first) and per old sequence (in the order the members name them), as jsonb objects
   -- read back with jsonb_to_recordset(). A member's kind and a sequence's fate are codes:
@@ -259,11 +270,13 @@ BEGIN
         USING ERRCODE = 'undefined_column',
               HINT = 'key_column is the column''s name as stored, capitals included: ''OrderId'', not ''"OrderId"''.';
     END IF;
-    IF m.atttypid <> 'int8'::regtype THEN
-      RAISE EXCEPTION 'key column "%" of table % is %, not bigint', key_column, m.relid::regclass,
+    -- IS DISTINCT FROM: with no flakeid type found, a column of another type is refused.
+    IF m.atttypid <> 'int8'::regtype AND m.atttypid IS DISTINCT FROM flakeid_type THEN
+      RAISE EXCEPTION 'key column "%" of table % is %, not bigint or flakeid', key_column, m.relid::regclass,
                       format_type(m.atttypid, NULL)
         USING ERRCODE = 'datatype_mismatch',
-              DETAIL = 'A flakeid key needs all 64 bits of a bigint.',
+              DETAIL = format('A flakeid key needs all 64 bits of a bigint: a column of type bigint or %s (the extension''s flakeid type) holds them.',
+                              format_type(flakeid_type, NULL)),
               HINT = format('Convert the column first (from integer, this rewrites the table): ALTER TABLE %s ALTER COLUMN %I TYPE bigint;',
                             m.relid::regclass, key_column);
     END IF;

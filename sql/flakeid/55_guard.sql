@@ -46,6 +46,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     key_type regtype;
+    flakeid_type regtype;
 BEGIN
     IF NOT EXISTS (
          SELECT FROM pg_depend dep JOIN pg_proc p ON p.oid = dep.objid
@@ -68,11 +69,21 @@ BEGIN
                   HINT = 'Name the column that holds the flakeid keys: '
                          'SELECT flakeid_guard(regclass ''table'', name ''key_column'').';
     END IF;
-    IF key_type <> 'bigint'::regtype THEN
-        RAISE EXCEPTION 'flakeid_guard: column % of table % is %, not bigint',
+    -- bigint, or the extension's own flakeid type: its member (pg_depend), not a type or
+    -- domain of that name in another schema. IS DISTINCT FROM: with no flakeid type found,
+    -- any other type is refused.
+    SELECT t.oid INTO flakeid_type FROM pg_depend dep JOIN pg_type t ON t.oid = dep.objid
+     WHERE dep.classid = 'pg_type'::regclass AND dep.refclassid = 'pg_extension'::regclass
+       AND dep.deptype = 'e' AND t.typname = 'flakeid' AND t.typtype = 'b'
+       AND dep.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'flakeid');
+    IF key_type <> 'bigint'::regtype AND key_type IS DISTINCT FROM flakeid_type THEN
+        RAISE EXCEPTION 'flakeid_guard: column % of table % is %, not bigint or flakeid',
                 format('"%s"', replace(key_column, '"', '""')), tbl, key_type
             USING ERRCODE = 'datatype_mismatch',
-                  HINT = 'flakeid keys are bigint; the guard reads nothing else.';
+                  DETAIL = format('The guard reads keys of type bigint or %s (the extension''s '
+                                  'flakeid type), and nothing else.', flakeid_type),
+                  HINT = 'Name the column that holds the flakeid keys: '
+                         'SELECT flakeid_guard(regclass ''table'', name ''key_column'').';
     END IF;
     IF node_bits = 0 THEN
         RAISE EXCEPTION 'flakeid_guard: the layout of this database has no node bits, so the '

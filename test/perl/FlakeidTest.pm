@@ -78,15 +78,16 @@ sub edit_conf
 	return;
 }
 
-# Subscribes $node's database postgres to the publication $publication of $publisher's
-# database postgres: CREATE SUBSCRIPTION $name, WITH ($with) when given.
+# Subscribes $node's database postgres (or $dbname) to the publication $publication of
+# $publisher's database of that name: CREATE SUBSCRIPTION $name, WITH ($with) when given.
 sub subscribe
 {
-	my ($node, $name, $publisher, $publication, $with) = @_;
-	$node->safe_psql('postgres',
+	my ($node, $name, $publisher, $publication, $with, $dbname) = @_;
+	$dbname //= 'postgres';
+	$node->safe_psql($dbname,
 		    "CREATE SUBSCRIPTION $name CONNECTION '"
 		  . $publisher->connstr
-		  . " dbname=postgres' PUBLICATION $publication"
+		  . " dbname=$dbname' PUBLICATION $publication"
 		  . (defined $with ? " WITH ($with)" : ''));
 	return;
 }

@@ -154,7 +154,7 @@ INSERT INTO edge DEFAULT VALUES;
 SELECT count(*) AS rows, count(DISTINCT id) AS keys FROM edge;
 COMMIT;
 
--- An integer key (42804): the hint says how to convert it.
+-- An integer key (42804): neither bigint nor flakeid; the hint says how to convert it.
 CREATE TABLE small (id serial PRIMARY KEY);
 SELECT pg_temp.key_state('small') AS before \gset
 SELECT * FROM flakeid_adopt('small');
@@ -163,6 +163,68 @@ SELECT pg_temp.key_state('small') = :'before' AS unchanged;
 -- After the conversion the hint names, it is a bigserial like any other.
 ALTER TABLE small ALTER COLUMN id TYPE bigint;
 SELECT relation, sequence_now FROM flakeid_adopt('small');
+
+-- ---- a key of the flakeid type (bigint's storage) ----------------------------------------
+-- A bigserial changed to flakeid (no rewrite; the default nextval() is kept, through the
+-- binary assignment cast, which pg_get_expr does not print): adopted as a bigserial is, its
+-- sequence dropped, its keys kept, new keys above them, of the flakeid type.
+CREATE TABLE typed (id bigserial PRIMARY KEY, item text);
+INSERT INTO typed (item) VALUES ('old 1'), ('old 2'), ('old 3');
+ALTER TABLE typed ALTER COLUMN id TYPE flakeid;
+SELECT pg_temp.key_state('typed');
+SELECT * FROM flakeid_adopt('typed');
+SELECT pg_temp.key_state('typed');
+SELECT to_regclass('typed_id_seq') IS NULL AS sequence_dropped;
+INSERT INTO typed (item) VALUES ('new 1') RETURNING pg_typeof(id), id > 3 AS above_old;
+SELECT id, item FROM typed WHERE item LIKE 'old%' ORDER BY id;
+-- Again: the default in place is flakeid_next() (adopted), nothing changes.
+SELECT * FROM flakeid_adopt('typed');
+-- drop_sequence => false: the sequence stays, with its value, owned by no column.
+CREATE TABLE typed_kept (id bigserial PRIMARY KEY);
+INSERT INTO typed_kept DEFAULT VALUES;
+INSERT INTO typed_kept DEFAULT VALUES;
+ALTER TABLE typed_kept ALTER COLUMN id TYPE flakeid;
+SELECT * FROM flakeid_adopt('typed_kept', drop_sequence => false);
+SELECT pg_temp.key_state('typed_kept');
+SELECT last_value, is_called FROM typed_kept_id_seq;
+-- The largest key is read from a flakeid column too: 10^15 (not the last row's), refused
+-- under minimal (FL015) as the same bigint key of big is, with the table as it was.
+CREATE TABLE typed_big (id flakeid PRIMARY KEY);
+INSERT INTO typed_big VALUES (10), (1000000000000000), (20);
+SELECT pg_temp.key_state('typed_big') AS before \gset
+BEGIN;
+SELECT flakeid_min_id(now()) AS first_key \gset
+SELECT state, replace(message, :'first_key', '<flakeid_min_id(now())>') AS message
+FROM pg_temp.try($$SELECT flakeid_adopt('typed_big')$$);
+COMMIT;
+SELECT pg_temp.key_state('typed_big') = :'before' AS unchanged;
+-- A type named flakeid that is not the extension's (42804), with the table as it was: a
+-- domain over bigint, a base type with bigint's functions and storage (as the extension's),
+-- a domain over the extension's type. Only the extension's own member is a key's type.
+CREATE SCHEMA regress_decoy;
+CREATE DOMAIN regress_decoy.flakeid AS bigint;
+CREATE SCHEMA regress_decoy_type;
+SET client_min_messages = warning;  -- the notices of a shell type (their form varies)
+CREATE TYPE regress_decoy_type.flakeid;
+CREATE FUNCTION regress_decoy_type.flakeid_in(cstring) RETURNS regress_decoy_type.flakeid
+  AS 'int8in' LANGUAGE internal IMMUTABLE STRICT;
+CREATE FUNCTION regress_decoy_type.flakeid_out(regress_decoy_type.flakeid) RETURNS cstring
+  AS 'int8out' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE regress_decoy_type.flakeid (INPUT = regress_decoy_type.flakeid_in,
+  OUTPUT = regress_decoy_type.flakeid_out, LIKE = pg_catalog.int8);
+RESET client_min_messages;
+CREATE DOMAIN flakeid_key AS flakeid;
+CREATE TABLE decoy_domain (id regress_decoy.flakeid PRIMARY KEY);
+CREATE TABLE decoy_type (id regress_decoy_type.flakeid);
+CREATE TABLE domain_over (id flakeid_key PRIMARY KEY);
+SELECT pg_temp.key_state('decoy_domain') || pg_temp.key_state('decoy_type')
+       || pg_temp.key_state('domain_over') AS before \gset
+SELECT * FROM flakeid_adopt('decoy_domain');
+\echo :LAST_ERROR_SQLSTATE
+SELECT t AS "table", r.state, r.message
+FROM unnest(ARRAY['decoy_type', 'domain_over']) AS t, pg_temp.try(format('SELECT flakeid_adopt(%L)', t)) AS r;
+SELECT pg_temp.key_state('decoy_domain') || pg_temp.key_state('decoy_type')
+       || pg_temp.key_state('domain_over') = :'before' AS unchanged;
 
 -- A key that is neither the primary key nor unique (42P10), unless the caller says so.
 CREATE TABLE loose (id bigserial, note text);
@@ -336,8 +398,11 @@ SELECT count(*) AS rows, min(id) = 1000000000000000 AS old_key_kept,
 DROP DATABASE regress_adopt_twitter;
 
 DROP TABLE orders, invoices, users, tickets, readings, events, logs, big, huge, edge, small,
+  typed, typed_kept, typed_big, decoy_domain, decoy_type, domain_over,
   loose, shared_t, parted, ro, odd, odd2, first_t, second_t, viewed, viewed_id, borrowed,
   layout_t, "Sales Data"."Order Lines", animals, dogs, cats, undone CASCADE;
-DROP SEQUENCE odd_seq, admin_seq, viewed_id_seq, tickets_id_seq, invoices_id_seq CASCADE;
-DROP SCHEMA "Sales Data";
+DROP SEQUENCE odd_seq, admin_seq, viewed_id_seq, tickets_id_seq, invoices_id_seq,
+  typed_kept_id_seq CASCADE;
+DROP DOMAIN flakeid_key;
+DROP SCHEMA "Sales Data", regress_decoy, regress_decoy_type CASCADE;
 DROP ROLE regress_adopt_reader, regress_adopt_writer, regress_adopt_member, regress_adopt_owner;

@@ -36,13 +36,29 @@ FROM pg_trigger WHERE tgrelid = 'events'::regclass;
 SELECT flakeid_guard('events', 'id');
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'events'::regclass;
 
--- Bad input: no such column (42703), not bigint (42804).
+-- Bad input: no such column (42703), neither bigint nor flakeid (42804): an integer, a
+-- domain named flakeid in another schema, a domain over the extension's type.
 CREATE TABLE keyless (k bigint);
 SELECT try($$SELECT flakeid_guard('keyless')$$);
 SELECT try($$SELECT flakeid_guard('keyless', 'missing')$$);
 CREATE TABLE int_keys (id integer);
 SELECT try($$SELECT flakeid_guard('int_keys')$$);
+CREATE SCHEMA regress_decoy;
+CREATE DOMAIN regress_decoy.flakeid AS bigint;
+CREATE TABLE decoy_keys (id regress_decoy.flakeid);
+SELECT try($$SELECT flakeid_guard('decoy_keys')$$);
+CREATE DOMAIN flakeid_key AS flakeid;
+CREATE TABLE domain_keys (id flakeid_key);
+SELECT try($$SELECT flakeid_guard('domain_keys')$$);
 SELECT try($$SELECT flakeid_guard('no_such_table')$$);
+-- A key of the extension's flakeid type (bigint's storage) is guarded as a bigint key.
+CREATE TABLE typed_events (id flakeid PRIMARY KEY, note text);
+SELECT flakeid_guard('typed_events');
+-- A guarded bigint key changed to flakeid (no rewrite) keeps its guard; changed to a type
+-- that holds no flakeid keys, its trigger refuses the rows (below).
+CREATE TABLE retyped (id bigint PRIMARY KEY);
+SELECT flakeid_guard('retyped');
+ALTER TABLE retyped ALTER COLUMN id TYPE flakeid;
 
 -- ---- Local rows (no replication origin) are not checked -------------------------------
 INSERT INTO events VALUES (k(1, 2, 1), 'local'), (k(0, 0, 1), 'local, own node');
@@ -59,6 +75,10 @@ SELECT layout, datacenter_id, machine_id, origin, subscription, subscription_exi
 FROM flakeid_guard_bindings ORDER BY 1, 2, 3;
 -- A replicated row with this server's own node (0, 0) is refused.
 SELECT try($$INSERT INTO events VALUES (k(0, 0, 2), 'a, own node')$$);
+-- The same for flakeid keys: node (1, 2) is regress_a's, (0, 0) this server's.
+INSERT INTO typed_events VALUES (k(1, 2, 20), 'a');
+INSERT INTO retyped VALUES (k(1, 2, 21));
+SELECT try($$INSERT INTO typed_events VALUES (k(0, 0, 20), 'a, own node')$$);
 
 -- ---- Rows of origin regress_b with node (1, 2) are refused -------------------------------
 SELECT pg_replication_origin_session_reset();
@@ -66,6 +86,18 @@ SELECT pg_replication_origin_session_setup('regress_b');
 SELECT try($$INSERT INTO events VALUES (k(1, 2, 5), 'b')$$);
 -- Its other nodes bind to it.
 INSERT INTO events VALUES (k(1, 3, 1), 'b');
+-- The same for flakeid keys, with the same error: node (1, 2) is regress_a's, (1, 3) its own.
+SELECT try($$INSERT INTO typed_events VALUES (k(1, 2, 22), 'b')$$);
+SELECT try($$INSERT INTO retyped VALUES (k(1, 2, 23))$$);
+INSERT INTO typed_events VALUES (k(1, 3, 20), 'b');
+INSERT INTO retyped VALUES (k(1, 3, 21));
+UPDATE typed_events SET note = 'b, updated' WHERE id = k(1, 2, 20);
+SELECT try($$UPDATE typed_events SET id = k(1, 2, 24) WHERE id = k(1, 3, 20)$$);
+SELECT id = k(1, 2, 20) AS a_row, note FROM typed_events ORDER BY id;
+-- A guarded key changed to a domain over bigint named flakeid: every replicated row is
+-- refused (42804), as for any type that is not a key's.
+ALTER TABLE retyped ALTER COLUMN id TYPE regress_decoy.flakeid;
+SELECT try($$INSERT INTO retyped VALUES (k(1, 3, 22))$$);
 -- An update that keeps the key is not checked; one that moves it to node (1, 2) is.
 UPDATE events SET note = 'b, updated' WHERE id = k(1, 2, 2);
 SELECT try($$UPDATE events SET id = k(1, 2, 6) WHERE id = k(1, 3, 1)$$);
@@ -158,6 +190,10 @@ SELECT pg_replication_origin_session_setup('regress_b');
 INSERT INTO mine VALUES (k(1, 6, 1));
 SELECT pg_replication_origin_session_reset();
 SELECT origin, first_table FROM flakeid_guard_bindings WHERE machine_id = 6;
+
+DROP TABLE decoy_keys, domain_keys, typed_events, retyped;
+DROP DOMAIN flakeid_key, regress_decoy.flakeid;
+DROP SCHEMA regress_decoy;
 
 -- ---- DROP EXTENSION with guarded tables ------------------------------------------------------
 -- The triggers depend on flakeid_guard_trigger(): a plain DROP is refused ...

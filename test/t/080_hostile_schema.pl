@@ -15,7 +15,10 @@
 # Each runs on a fresh install and on one updated from 1.3 after the decoys were planted
 # (the update script runs under the hostile schema).
 # And the red team's attack on the flakeid type (issue 24): operators on the type that
-# dbo makes in public, ahead of which the extension's own exact matches must win.
+# dbo makes in public, ahead of which the extension's own exact matches must win. And keys
+# of the flakeid type (issue 24): dbo plants =, <>, < and max() on the type and a domain
+# public.flakeid; a superuser's flakeid_adopt() of a flakeid key and flakeid_guard() of one
+# run none, and a key of dbo's domain is refused (42804).
 #
 # Every decoy calls dbo_log.ran(what), which warns "DECOY RAN as <role>: <what>", logs a
 # row and tries ALTER ROLE dbo SUPERUSER: run by a superuser, that succeeds.
@@ -114,7 +117,7 @@ BEGIN PERFORM dbo_log.ran('$s.$name($args)'); RETURN $call; END \$\$;};
 		[ '<', 'bigint', 'bigint', 'boolean' ], [ '>>', 'bigint', 'integer', 'bigint' ],
 		[ '+', 'bigint', 'integer', 'bigint' ], [ '-', 'bigint', 'bigint', 'bigint' ],
 		[ '||', 'text', 'text', 'text' ], [ '||', 'oid[]', 'oid', 'oid[]' ],
-		[ '||', 'text[]', 'text', 'text[]' ]);
+		[ '||', 'text[]', 'text', 'text[]' ], [ '=', '"char"', '"char"', 'boolean' ]);
 	my $i = 0;
 	for my $o (@operators)
 	{
@@ -147,7 +150,7 @@ CREATE AGGREGATE $s.string_agg(text, text) (SFUNC = $s.decoy_sagg_step, STYPE = 
 	for my $table (
 		qw(pg_class pg_attribute pg_attrdef pg_depend pg_index pg_inherits
 		pg_namespace pg_sequence pg_settings pg_extension pg_trigger pg_proc
-		pg_subscription pg_roles pg_policy))
+		pg_subscription pg_roles pg_policy pg_type))
 	{
 		# (pg_attribute's attmissingval is of a pseudo-type no view can show)
 		my $columns =
@@ -255,6 +258,41 @@ CREATE DOMAIN $s.flakeid AS bigint CHECK (dbo_log.ran('$s.flakeid (a domain)'));
 };
 }
 
+# Operators on the extension's flakeid type (in schema $ext) in schema $s, and max() with
+# $max: what a query over a flakeid key that named them unqualified would run under dbo's
+# search path.
+sub flakeid_type_decoys
+{
+	my ($s, $ext, $max) = @_;
+	my $t = "$ext.flakeid";
+	my $sql = '';
+	my $i = 0;
+	for my $o ([ '=', $t, $t ], [ '=', $t, 'bigint' ], [ '<>', $t, $t ], [ '<', $t, $t ],
+		[ '>=', $t, 'bigint' ])
+	{
+		my ($op, $l, $r) = @$o;
+		$i++;
+		$sql .= qq{
+CREATE FUNCTION $s.decoy_key_op_$i($l, $r) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN
+  PERFORM dbo_log.ran('$s.$op($l, $r)');
+  RETURN \$1::pg_catalog.int8 OPERATOR(pg_catalog.$op) \$2::pg_catalog.int8;
+END \$\$;
+CREATE OPERATOR $s.$op (LEFTARG = $l, RIGHTARG = $r, FUNCTION = $s.decoy_key_op_$i);};
+	}
+	return $sql if !$max;
+	return $sql . qq{
+CREATE FUNCTION $s.decoy_key_max_step($t, $t) RETURNS $t
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS \$\$
+BEGIN
+  PERFORM dbo_log.ran('$s.max(flakeid)');
+  RETURN pg_catalog.greatest(\$1::pg_catalog.int8, \$2::pg_catalog.int8)::$t;
+END \$\$;
+CREATE AGGREGATE $s.max($t) (SFUNC = $s.decoy_key_max_step, STYPE = $t);
+};
+}
+
 # Everything dbo plants in a database where the extension lives in public: renames public
 # (to public_old), makes a new public with twins of the extension's members, fills
 # public_old (the extension's schema) with overloads and a schema dbo_first with the
@@ -348,18 +386,7 @@ for my $db (sort keys %from)
 	# Attack 1: flakeid_adopt() and flakeid_guard() by a superuser, after the rename.
 	clean_run($db, 'attack 1, flakeid_adopt()',
 		q{SELECT * FROM public_old.flakeid_adopt(pg_catalog.regclass 'app.invoices')});
-	is( run_as_value(
-			$db, q{
-		SELECT p.oid OPERATOR(pg_catalog.=) x.oid
-		  FROM pg_catalog.pg_attrdef d
-		  JOIN pg_catalog.pg_depend dep ON dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass
-		   AND dep.objid OPERATOR(pg_catalog.=) d.oid
-		   AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
-		  JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) dep.refobjid,
-		       pg_catalog.pg_proc x
-		 WHERE d.adrelid OPERATOR(pg_catalog.=) 'app.invoices'::pg_catalog.regclass
-		   AND x.oid OPERATOR(pg_catalog.=) 'public_old.flakeid_next()'::pg_catalog.regprocedure}),
-		't',
+	is(default_calls($db, 'app.invoices'), 't',
 		"$db: attack 1: the adopted default calls the extension's own flakeid_next()");
 	my $key = run_as_value($db,
 		q{INSERT INTO app.invoices (total) VALUES (30) RETURNING id});
@@ -484,8 +511,89 @@ for my $db (sort keys %from)
 	is(dbo_is_superuser(), 'f', "$db: attack 3: dbo is no superuser");
 	$node->safe_psql($db, 'REVOKE INSERT ON public_old.flakeid_guard_binding FROM dbo');
 	$node->safe_psql('postgres', 'ALTER ROLE dbo NOSUPERUSER');
+
+	# Keys of the flakeid type (issue 24). dbo plants =, <> and < on the type in dbo_first
+	# (first on the path) and in public, max() in dbo_first (public has its twin of the
+	# extension's max(flakeid) already), and keys a table of its own by its domain
+	# public.flakeid (the domain's CHECK runs for dbo's own insert: not counted).
+	($ret, $out, $err) = run_as(
+		$db,
+		flakeid_type_decoys('dbo_first', 'public_old', 1)
+		  . flakeid_type_decoys('public', 'public_old', 0) . q{
+		CREATE TABLE dbo_first.decoy_keyed (id public.flakeid PRIMARY KEY);
+		INSERT INTO dbo_first.decoy_keyed VALUES (pg_catalog.int8 '7');},
+		'dbo');
+	is($ret, 0, "$db: dbo plants decoys on the flakeid type") or diag($err);
+	# A bigserial key changed to the extension's type, adopted by a superuser: the old
+	# sequence dropped, the default the extension's flakeid_next(), the next key above.
+	clean_run(
+		$db, 'a bigserial key changed to flakeid', q{
+		CREATE TABLE app.typed_invoices (id bigserial PRIMARY KEY, total numeric NOT NULL);
+		INSERT INTO app.typed_invoices (total) VALUES (10), (20);
+		ALTER TABLE app.typed_invoices ALTER COLUMN id TYPE public_old.flakeid;});
+	like(
+		clean_run(
+			$db, 'flakeid_adopt() of a flakeid key',
+			q{SELECT * FROM public_old.flakeid_adopt(pg_catalog.regclass 'app.typed_invoices')}),
+		qr/^app\.typed_invoices\|DEFAULT nextval\('app\.typed_invoices_id_seq'::regclass\)\|app\.typed_invoices_id_seq\|dropped$/,
+		"$db: flakeid_adopt() of a flakeid key drops its sequence");
+	is(default_calls($db, 'app.typed_invoices'), 't',
+		"$db: the adopted flakeid key's default calls the extension's own flakeid_next()");
+	is( run_as_value(
+			$db, q{
+		INSERT INTO app.typed_invoices (total) VALUES (30)
+		RETURNING id::pg_catalog.int8 OPERATOR(pg_catalog.>) 20,
+		          pg_catalog.pg_typeof(id) OPERATOR(pg_catalog.=) 'public_old.flakeid'::pg_catalog.regtype}),
+		't|t', "$db: the next insert gets a flakeid key above the old ones");
+	# A flakeid key guarded by a superuser; a row of node (1, 5) from other_origin binds it,
+	# one from dbo_origin is refused: the trigger runs no decoy.
+	clean_run(
+		$db, 'flakeid_guard() of a flakeid key', q{
+		CREATE TABLE app.typed_events (id public_old.flakeid PRIMARY KEY, note text);
+		SELECT public_old.flakeid_guard(pg_catalog.regclass 'app.typed_events');});
+	($ret, $out, $err) = run_as(
+		$db,
+		"SELECT pg_catalog.pg_replication_origin_session_setup('other_origin');
+		 INSERT INTO app.typed_events VALUES (" . sprintf($k, 5, 1) . ");
+		 SELECT pg_catalog.pg_replication_origin_session_reset();
+		 SELECT pg_catalog.pg_replication_origin_session_setup('dbo_origin');
+		 INSERT INTO app.typed_events VALUES (" . sprintf($k, 5, 2) . ");");
+	is(decoys_in($err), '', "$db: the guard of a flakeid key runs no decoy");
+	like($err, qr/ERROR:  flakeid guard: node \(datacenter 1, machine 5\) arrives from replication origin "dbo_origin" but is bound to replication origin "other_origin"/,
+		"$db: the guard of a flakeid key binds node (1, 5) and refuses it from another origin");
+	is( run_as_value($db, 'SELECT pg_catalog.count(*) FROM app.typed_events'),
+		'1', "$db: the bound origin's row of the flakeid key landed");
+	# dbo's domain public.flakeid is no key's type: both refuse it (42804), running nothing.
+	for my $call (
+		q{SELECT * FROM public_old.flakeid_adopt(pg_catalog.regclass 'dbo_first.decoy_keyed')},
+		q{SELECT public_old.flakeid_guard(pg_catalog.regclass 'dbo_first.decoy_keyed')})
+	{
+		($ret, $out, $err) = run_as($db, "\\set VERBOSITY verbose\n$call");
+		is(decoys_in($err), '', "$db: $call: no decoy runs");
+		like($err, qr/ERROR:  42804: (?:flakeid_guard: column|key column) "id" of table dbo_first\.decoy_keyed is public\.flakeid, not bigint or flakeid/,
+			"$db: $call: dbo's domain public.flakeid is refused");
+	}
+	is(dbo_is_superuser(), 'f', "$db: flakeid keys: dbo is no superuser");
 	is(run_as_value($db, 'SELECT pg_catalog.count(*) FROM dbo_log.ran WHERE by_role OPERATOR(pg_catalog.<>) \'dbo\''),
 		'0', "$db: the decoys' log has no row of a superuser's");
+}
+
+# Whether the default of table $table (its one default) calls the extension's own
+# flakeid_next() and nothing else: 't' when it does.
+sub default_calls
+{
+	my ($db, $table) = @_;
+	return run_as_value(
+		$db, qq{
+		SELECT p.oid OPERATOR(pg_catalog.=) x.oid
+		  FROM pg_catalog.pg_attrdef d
+		  JOIN pg_catalog.pg_depend dep ON dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+		   AND dep.objid OPERATOR(pg_catalog.=) d.oid
+		   AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+		  JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) dep.refobjid,
+		       pg_catalog.pg_proc x
+		 WHERE d.adrelid OPERATOR(pg_catalog.=) '$table'::pg_catalog.regclass
+		   AND x.oid OPERATOR(pg_catalog.=) 'public_old.flakeid_next()'::pg_catalog.regprocedure});
 }
 
 # A single value of a statement run as a superuser (dies on an error).

@@ -1,9 +1,12 @@
-// The largest value of a bigint column, read with the table access method by OID: a plain
-// scan, as the SQL max() would do, but nothing is looked up by name and no user code runs.
+// The largest value of a key column (bigint, or the extension's flakeid type: the same
+// storage), read with the table access method by OID: a plain scan, as the SQL max() would
+// do, but nothing is looked up by name and no user code runs.
 // It reads under the newest snapshot: with the table locked ACCESS EXCLUSIVE no writer is
 // running, so it sees every committed row (even one a REPEATABLE READ snapshot of the caller
 // would not), and it ignores row-level security (the caller refuses a table under a policy).
 #include "pg/adopt/largest_key.hpp"
+
+#include "pg/functions/key_type.hpp"
 
 extern "C" {
 #include "access/table.h"
@@ -21,7 +24,7 @@ bool largest_key(Oid relid, const char* key_column, int64* largest) {
   const AttrNumber attnum = get_attnum(relid, key_column);
   const bool readable = RELKIND_HAS_STORAGE(rel->rd_rel->relkind) && attnum > 0 &&
                         attnum <= RelationGetNumberOfAttributes(rel) &&
-                        TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid == INT8OID;
+                        is_key_type(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid);
   bool found = false;
   if (readable) {
     Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());

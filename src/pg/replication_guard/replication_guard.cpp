@@ -44,6 +44,7 @@ extern "C" {
 #include <cstdlib>
 
 #include "core/codec.hpp"
+#include "pg/functions/key_type.hpp"
 #include "pg/functions/sql_function.hpp"
 #include "pg/errors/errors.hpp"
 #include "pg/settings/settings.hpp"
@@ -630,11 +631,13 @@ Datum guard_trigger(FunctionCallInfo fcinfo) {
                             "flakeid_guard(regclass %s, name 'key_column').",
                             quote_literal_cstr(table_name(rel)))));
   }
-  if (TupleDescAttr(desc, attnum - 1)->atttypid != INT8OID) {
+  const Oid key_type = TupleDescAttr(desc, attnum - 1)->atttypid;
+  if (!is_key_type(key_type)) {
     ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                    errmsg("flakeid guard: column %s of table %s is not a bigint",
-                           quoted_name(column), table_name(rel)),
-                    errhint("The guard reads flakeid keys, which are bigint.")));
+                    errmsg("flakeid guard: column %s of table %s is %s, not bigint or flakeid",
+                           quoted_name(column), table_name(rel), format_type_be(key_type)),
+                    errhint("The guard reads flakeid keys, which are bigint or the extension's "
+                            "flakeid type.")));
   }
   bool null = false;
   const Datum value = heap_getattr(row, attnum, desc, &null);
