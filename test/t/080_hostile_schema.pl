@@ -781,5 +781,43 @@ is(dbo_is_superuser(), 'f', 'redteam: dbo is no superuser');
 like($rt_err, qr/ERROR:  permission denied for schema keys/,
 	'redteam: dbo cannot plant in the extension\'s schema');
 
+# Changing a key to flakeid binds the table's expressions on it again (index expressions,
+# CHECK constraints), from their text, under the session's search path: an operator that
+# took the bigint key (id >> 22) is looked up again for a flakeid, where dbo's exact match
+# in public would win. Under the path docs/json-keys.md gives for the change (pg_catalog
+# and the extension's schema), bigint's operator is bound through the cast.
+$node->safe_psql(
+	'redteam', q{
+	CREATE TABLE public.conv (id bigint PRIMARY KEY, n integer);
+	CREATE INDEX conv_shard ON public.conv ((id >> 22));
+	ALTER TABLE public.conv ADD CONSTRAINT conv_positive CHECK (id >> 1 >= 0);
+	INSERT INTO public.conv SELECT g, g FROM pg_catalog.generate_series(1, 3) AS g;
+});
+($rt_ret, $rt_out, $rt_err) = run_as(
+	'redteam', q{
+	CREATE FUNCTION public.grab_shr(l keys.flakeid, r integer) RETURNS bigint
+	LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN
+	  PERFORM dbo_log.ran('>>(flakeid, integer)');
+	  RETURN l::bigint OPERATOR(pg_catalog.>>) r; END $$;
+	CREATE OPERATOR public.>> (LEFTARG = keys.flakeid, RIGHTARG = integer,
+	                           FUNCTION = public.grab_shr);
+}, 'dbo');
+is($rt_ret, 0, 'redteam: dbo plants >>(flakeid, integer) in public') or diag($rt_err);
+($rt_ret, $rt_out, $rt_err) = run_as(
+	'redteam', q{
+	SET search_path = pg_catalog, keys;
+	ALTER TABLE public.conv ALTER COLUMN id TYPE keys.flakeid;
+	INSERT INTO public.conv VALUES (4, 4);
+	SELECT pg_catalog.pg_get_indexdef('public.conv_shard'::pg_catalog.regclass)
+	       OPERATOR(pg_catalog.||) ' / '
+	       OPERATOR(pg_catalog.||) pg_catalog.pg_get_constraintdef(c.oid)
+	  FROM pg_catalog.pg_constraint AS c WHERE c.conname = 'conv_positive';
+});
+is($rt_ret, 0, 'redteam: the key changed to flakeid under the documented path') or diag($rt_err);
+is(decoys_in($rt_err), '', 'redteam: the change and a later insert run no decoy');
+like($rt_out, qr/\(\(\(id\)::bigint >> 22\)\)\) \/ CHECK \(\(\(\(id\)::bigint >> 1\) >= 0\)\)$/,
+	'redteam: the index expression and the CHECK are bound to bigint\'s >> through the cast');
+is(dbo_is_superuser(), 'f', 'redteam: dbo is still no superuser after the change');
+
 $node->stop;
 done_testing();
